@@ -1,0 +1,1 @@
+"""aiecosim's experiment layer: the command line, sweeps, storage, analysis and reports."""

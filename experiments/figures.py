@@ -1,0 +1,48 @@
+"""Figures are functions: data in, a plotly Figure out, no application state.
+
+The report (``aiecosim report``) and the dashboard call the same functions.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from model.metrics import METRICS
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def plot_bands(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
+               x: str = "step") -> go.Figure:
+    """Time series of ``metric`` with its 95% band, one line per labelled frame.
+
+    Args:
+        bands: the output of ``seed_bands`` (or a dict label -> such frames to compare).
+        metric: a metric column name.
+        x: the column on the x axis.
+    """
+    series = bands if isinstance(bands, dict) else {"": bands}
+    fig = go.Figure()
+    for i, (label, frame) in enumerate(series.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        xs = frame[x].to_list()
+        fig.add_trace(go.Scatter(
+            x=xs + xs[::-1],
+            y=frame[f"{metric}_hi"].to_list() + frame[f"{metric}_lo"].to_list()[::-1],
+            fill="toself", fillcolor=_rgba(colour, 0.2), line={"width": 0},
+            hoverinfo="skip", showlegend=False, name=f"{label} 95% band",
+        ))
+        fig.add_trace(go.Scatter(x=xs, y=frame[f"{metric}_mean"].to_list(), mode="lines",
+                                 line={"color": colour}, name=label or metric))
+    fig.update_layout(
+        title=metric.replace("_", " "), xaxis_title="month" if x == "step" else x,
+        yaxis_title=METRICS.get(metric, metric), template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h"},
+    )
+    return fig

@@ -1,0 +1,48 @@
+"""Compact summaries of one run: the key metrics at chosen years, as a table."""
+
+from __future__ import annotations
+
+import polars as pl
+from rich.table import Table
+
+KEY_METRICS: tuple[str, ...] = (
+    "frontier_capability", "open_capability", "open_lag_months", "labs_open_share",
+    "startups_active", "startups_open_share", "hhi", "innovation", "academic_output",
+    "safety_research", "defense_capacity", "misuse_incidents", "misuse_harm", "liability_paid",
+    "welfare",
+)
+
+
+def yearly_summary(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
+                   metrics: tuple[str, ...] = KEY_METRICS) -> pl.DataFrame:
+    """Mean of each metric over the months of each chosen year (years past the run are skipped).
+
+    With a ``seed`` column the mean runs over seeds too.
+    """
+    last_year = int((frame["step"].max() + 11) // 12)
+    rows = []
+    for year in (y for y in years if y <= last_year):
+        months = frame.filter(((pl.col("step") - 1) // 12) == year - 1)
+        rows.append({"year": year, **{m: months[m].mean() for m in metrics}})
+    return pl.DataFrame(rows)
+
+
+def summary_table(summary: pl.DataFrame, title: str) -> Table:
+    """A rich table with one row per metric and one column per year."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    for year in summary["year"]:
+        table.add_column(f"year {year}", justify="right")
+    for metric in summary.columns[1:]:
+        table.add_row(metric, *(_fmt(v) for v in summary[metric]))
+    return table
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3f}"

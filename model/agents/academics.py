@@ -1,0 +1,54 @@
+"""Academics: a vectorized population whose research needs model access and compute."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from model.kernels.research import research_output
+
+F32 = np.float32
+GENERAL_API_ACCESS = 0.7  # non-safety research loses less from black-box access (assumption)
+
+
+class AcademicPopulation(mesa.Agent):
+    """All academic groups as arrays: compute budget, field (safety or not), productivity."""
+
+    def __init__(self, model: mesa.Model) -> None:
+        super().__init__(model)
+        p = model.scenario.populations.academics
+        self.params = p
+        rng = model.rng
+        n = p.count
+        draws = rng.standard_normal((2, n))
+        # Lognormal productivity with mean 1; compute budgets spread an order of magnitude.
+        self.productivity = np.exp(0.5 * draws[0] - 0.125).astype(F32)
+        self.compute_k = (p.compute_usd_k * np.exp(draws[1])).astype(F32)
+        self.is_safety = rng.random(n) < p.safety_share
+        self.output = 0.0
+        self.safety_output = 0.0
+        self.public_compute_usd_bn = 0.0
+
+    def step(self) -> None:
+        """Do a month's research with the access the ecosystem allows and the compute at hand."""
+        p, model = self.params, self.model
+        access, world = model.access, model.world
+        any_model = access.open_available or np.isfinite(access.api_capability).any()
+        depth = world.open_depth
+        safety_access = p.api_access_factor + (1.0 - p.api_access_factor) * depth
+        general_access = GENERAL_API_ACCESS + (1.0 - GENERAL_API_ACCESS) * depth
+        if not any_model:
+            safety_access = general_access = 0.0
+        group_access = np.where(self.is_safety, F32(safety_access), F32(general_access))
+        subsidy_k = model.regulator.academic_pool_k / self.compute_k.size
+        noise = model.rng.random(self.compute_k.size, dtype=F32)
+        output = research_output(self.productivity, self.compute_k, F32(subsidy_k), group_access,
+                                 p.compute_usd_k, noise)
+        # Reported per thousand groups' worth of typical output.
+        self.output = float(output.sum(dtype=np.float64)) / 1000.0
+        self.safety_output = float(output[self.is_safety].sum(dtype=np.float64)) / 1000.0
+        self.public_compute_usd_bn = model.regulator.academic_pool_k / 1e6
+
+    @property
+    def value_usd_bn(self) -> float:
+        return self.output * 1000.0 * self.params.value_per_output_usd_k / 1e6

@@ -1,0 +1,179 @@
+"""Frontier labs: train, choose how to release, set safety under race pressure, pay liability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from model.kernels.frontier import run_capability
+from model.kernels.misuse import marginal_uplift
+from model.kernels.policy import evaluation_applies, liability_shares
+from model.kernels.race import race_pressure, safety_effort
+from model.kernels.release import (
+    API,
+    MODES,
+    STAGED,
+    WEIGHTS_PUBLIC,
+    allowed_modes,
+    choose_mode,
+    leak_probability,
+    release_payoffs,
+)
+from model.scenario import Lab as LabSpec
+
+CHOICE_TEMPERATURE = 0.05  # spread of labs' idiosyncratic taste among release modes (assumption)
+
+
+@dataclass
+class TrainedModel:
+    capability: float
+    flop: float
+    evaluated: bool
+    ready_month: int
+
+
+class FrontierLab(mesa.Agent):
+    """One frontier lab. Its flagship's capability, release mode and API decide what others get."""
+
+    def __init__(self, model: mesa.Model, index: int, spec: LabSpec) -> None:
+        super().__init__(model)
+        self.index = index
+        self.spec = spec
+        self.active = True
+        self.api_open = True  # its API serves customers (an event can cut it)
+        self.safety_effort = spec.safety
+        self.plan = list(spec.release_plan)
+        self.next_release = spec.first_release_month
+        self.pending: TrainedModel | None = None
+        self.liability_paid = 0.0  # USD bn, this month
+        self.liability_yearly = 0.0  # USD bn, exponentially smoothed annual rate
+        self.evaluation_cost = 0.0  # USD bn, this month
+        self.flagship_flop = spec.budget_usd_m * 1e6 * model.scenario.technology.flop_per_usd
+        self.capability = float(run_capability(
+            spec.budget_usd_m * 1e6, model.scenario.technology.flop_per_usd, 0.0, spec.skill,
+            spec.safety, model.scenario.race.safety_tax,
+        ))
+        self.mode = MODES.index(spec.initial_mode)
+        self.leaked = False  # the current flagship's gated weights got out
+        self.evaluated = False
+
+    # ---------------------------------------------------------------------------------- view
+    @property
+    def weights_public(self) -> bool:
+        return bool(WEIGHTS_PUBLIC[self.mode]) or self.leaked
+
+    @property
+    def serves_api(self) -> bool:
+        return self.active and self.api_open and self.mode == API
+
+    @property
+    def monitoring(self) -> float:
+        """Effective abuse monitoring: the lab's capacity scaled by its safety effort."""
+        return self.spec.monitoring * (0.5 + 0.5 * self.safety_effort)
+
+    def direct_users(self) -> float:
+        """Users of the lab's own products: more capable flagships reach more people."""
+        if not self.active:
+            return 0.0
+        p, world = self.model.scenario.populations.startups, self.model.world
+        gain = p.users_capability_elasticity * (self.capability - world.reference_capability)
+        return self.spec.direct_users_m * 1e6 * 10.0**gain
+
+    def run_cost_usd(self) -> float:
+        return self.spec.budget_usd_m * 1e6 * self.model.world.run_cost_multiplier
+
+    # ---------------------------------------------------------------------------------- step
+    def step(self) -> None:
+        """One month: set safety effort, train when due, release when ready, maybe leak."""
+        if not self.active:
+            return
+        self.evaluation_cost = 0.0
+        self.set_safety_effort()
+        month = self.model.steps
+        if self.pending is None and month >= self.next_release:
+            self.train(month)
+        if self.pending is not None and month >= self.pending.ready_month:
+            self.release(self.pending)
+        if self.mode == STAGED and not self.leaked and self.leaks():
+            self.model.publish_weights(self)
+
+    def set_safety_effort(self) -> None:
+        rivals = self.model.lab_capabilities()
+        race, reward = self.model.scenario.race, self.model.regulator.safety_reward
+        pressure = race_pressure(rivals, race.rivalry, race.gap_scale)
+        own = int(np.flatnonzero(self.model.active_lab_indices() == self.index)[0])
+        self.safety_effort = float(safety_effort(np.array(self.spec.safety), pressure[own], reward))
+
+    def train(self, month: int) -> None:
+        """Train the next flagship with this month's compute, algorithms and safety tax."""
+        sc, world = self.model.scenario, self.model.world
+        cost = self.run_cost_usd()
+        flop = cost * world.flop_per_usd
+        capability = float(run_capability(
+            cost, world.flop_per_usd, world.algorithmic_log10, self.spec.skill,
+            self.safety_effort, sc.race.safety_tax,
+        ))
+        ev = sc.policy.evaluation
+        evaluated = evaluation_applies(flop, ev.mandate, ev.compute_threshold_flop)
+        delay = ev.delay_months if evaluated else 0
+        if evaluated:
+            self.evaluation_cost = ev.cost_share * cost / 1e9
+        self.pending = TrainedModel(capability, flop, evaluated, month + delay)
+        self.next_release = month + self.spec.release_interval_months
+
+    def release(self, trained: TrainedModel) -> None:
+        """Choose a release mode within the regime and make the new model the flagship."""
+        self.pending = None
+        self.capability, self.flagship_flop = trained.capability, trained.flop
+        self.evaluated = trained.evaluated
+        self.leaked = False
+        self.mode = self.choose_release_mode(trained)
+        self.model.world.note_models(np.array([self.capability]))
+        if self.weights_public:
+            self.model.publish_weights(self)
+
+    def choose_release_mode(self, trained: TrainedModel) -> int:
+        sc, regulator = self.model.scenario, self.model.regulator
+        allowed = allowed_modes(regulator.regime, trained.capability, sc.policy.api_only_threshold)
+        if self.plan:
+            planned = MODES.index(self.plan.pop(0))
+            if allowed[planned]:
+                return planned
+        m = sc.misuse
+        # Marginal risk: what this release adds over what is already public (Kapoor et al. 2024).
+        already_open = self.model.world.open_capability
+        risk = float(marginal_uplift(trained.capability, m.harm_threshold, m.uplift_scale))
+        if np.isfinite(already_open):
+            risk -= float(marginal_uplift(already_open, m.harm_threshold, m.uplift_scale))
+        on_developer, _ = liability_shares(sc.policy.liability.bearer, regulator.liability_strength)
+        ev = sc.policy.evaluation
+        payoffs = release_payoffs(
+            openness=self.spec.openness,
+            monitoring=self.monitoring,
+            risk=max(risk, 0.0),
+            liability_on_developer=on_developer,
+            reputation_weight=m.reputation_weight,
+            liability_scale=m.liability_scale,
+            safety_reward=regulator.safety_reward,
+            safety_effort=self.safety_effort,
+            # Above the threshold the EU AI Act's open-source exemption no longer applies.
+            open_compliance_cost=ev.cost_share if trained.evaluated else 0.0,
+        )
+        return choose_mode(payoffs, allowed, CHOICE_TEMPERATURE, self.model.rng)
+
+    def leaks(self) -> bool:
+        """A staged release leaks with a hazard that grows with the number given access."""
+        p = leak_probability(self.spec.staged_access,
+                             self.model.scenario.diffusion.leak_rate_per_accessor)
+        return bool(self.model.rng.random() < p)
+
+    # ----------------------------------------------------------------------------- liability
+    def pay_liability(self, amount_usd_bn: float) -> None:
+        """Pay this month's liability; a lab whose yearly bill exceeds its budget exits."""
+        self.liability_paid = amount_usd_bn
+        self.liability_yearly += (12.0 * amount_usd_bn - self.liability_yearly) / 12.0
+        yearly_budget = self.run_cost_usd() / 1e9 * 12.0 / self.spec.release_interval_months
+        if self.liability_yearly > self.spec.financial_depth * yearly_budget:
+            self.active = False

@@ -1,0 +1,145 @@
+"""EcosystemModel: frontier labs, startups, academics, bad actors and a regulator, month by month."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from model.agents.academics import AcademicPopulation
+from model.agents.access import Access, build_access
+from model.agents.bad_actors import BadActorPopulation
+from model.agents.lab import FrontierLab
+from model.agents.regulator import Regulator
+from model.agents.startups import StartupPopulation
+from model.kernels.misuse import API_ROUTE, OPEN_ROUTE
+from model.kernels.policy import liability_shares
+from model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
+from model.metrics import MetricsRecorder
+from model.scenario import Scenario
+from model.world import World
+
+
+class EcosystemModel(mesa.Model):
+    """A Mesa model of an AI ecosystem under a release regime and policy levers.
+
+    Labs and the regulator are Mesa agents; startups, academics and bad actors are one Mesa agent
+    per population whose members are rows of numpy arrays.
+
+    Args:
+        scenario: the world to simulate (defaults to the built-in baseline).
+        rng: seed or numpy Generator; every random draw comes from ``self.rng``.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, rng=None) -> None:
+        super().__init__(rng=rng)
+        self.scenario = scenario if scenario is not None else Scenario.baseline()
+        self.world = World.start(self.scenario)
+        self.regulator = Regulator(self)
+        self.labs = [FrontierLab(self, i, spec) for i, spec in enumerate(self.scenario.labs)]
+        self.startups = StartupPopulation(self)
+        self.academics = AcademicPopulation(self)
+        self.bad_actors = BadActorPopulation(self)
+        self.recorder = MetricsRecorder(self.scenario.steps)
+        self.events = sorted(self.scenario.events, key=lambda e: e.month)
+        self.comply_at_start()
+        self.world.begin(self.lab_capabilities())
+        self.access: Access = build_access(self)
+
+    # Mesa 3.5's own ``scenario`` property links a mesa Scenario back to the model; ours is the
+    # validated pydantic world, kept as given.
+    @property
+    def scenario(self) -> Scenario:
+        return self._ecosystem_scenario
+
+    @scenario.setter
+    def scenario(self, value) -> None:
+        self._ecosystem_scenario = value
+
+    def step(self) -> None:
+        """One month of the ecosystem, in the order things happen."""
+        self.apply_events()
+        self.world.advance_technology(self.steps)  # compute cheaper, algorithms better
+        self.regulator.step()  # policy reacts, with a lag, to past harm
+        self.agents_by_type[FrontierLab].shuffle_do("step")  # safety, training, releases, leaks
+        self.world.diffuse(community=0.5 + 0.5 * self.startups.open_share)  # derivatives, lag
+        self.access = build_access(self)  # what labs offer this month
+        self.startups.step()  # enter, choose open or API, grow, exit
+        self.academics.step()  # research with the access and compute at hand
+        self.bad_actors.step()  # obtain capability, attempt misuse, get banned
+        self.settle_liability()  # whoever bears liability pays for this month's harm
+        self.world.update_defense(self.safety_research(), self.access.best_accessible())
+        self.world.research_boost = self.academic_progress()
+        self.recorder.record(self)
+        if self.steps >= self.scenario.steps:
+            self.running = False
+
+    # ----------------------------------------------------------------------------- helpers
+    def lab_capabilities(self) -> np.ndarray:
+        return np.array([lab.capability for lab in self.labs if lab.active])
+
+    def active_lab_indices(self) -> np.ndarray:
+        return np.array([lab.index for lab in self.labs if lab.active])
+
+    def publish_weights(self, lab: FrontierLab) -> None:
+        """A lab's flagship weights are now public, for good."""
+        licensed = lab.mode == LICENSED
+        lab.leaked = not lab.weights_public
+        self.world.publish(lab.capability, lab.index, licensed=licensed)
+
+    def comply_at_start(self) -> None:
+        """Flagships held at the start obey the regime (as if it applied before the run)."""
+        for lab in self.labs:
+            allowed = allowed_modes(self.regulator.regime, lab.capability,
+                                    self.scenario.policy.api_only_threshold)
+            if not allowed[lab.mode]:
+                lab.mode = API if allowed[API] else int(np.flatnonzero(allowed)[-1])
+            if WEIGHTS_PUBLIC[lab.mode]:
+                self.world.publish(lab.capability, lab.index, licensed=lab.mode == LICENSED)
+        self.world.open_capability = self.world.open_base
+
+    def apply_events(self) -> None:
+        """Scheduled events: an API cut or restored, weights leaked."""
+        month = self.steps
+        while self.events and self.events[0].month <= month:
+            event = self.events.pop(0)
+            for lab in self.labs:
+                if event.lab not in ("*", lab.spec.name):
+                    continue
+                if event.kind == "cut-api":
+                    lab.api_open = False
+                elif event.kind == "restore-api":
+                    lab.api_open = True
+                elif event.kind == "leak" and not lab.weights_public:
+                    self.publish_weights(lab)
+
+    def cut_api(self, lab_name: str = "*") -> None:
+        """Shut a lab's API now (or every lab's): its customers and abusers lose access."""
+        for lab in self.labs:
+            if lab_name in ("*", lab.spec.name):
+                lab.api_open = False
+
+    def settle_liability(self) -> None:
+        """Developers pay their share of the harm their models enabled; exits follow."""
+        on_developer, _ = liability_shares(self.scenario.policy.liability.bearer,
+                                           self.regulator.liability_strength)
+        harm = self.bad_actors.harm_usd_bn
+        bills = np.zeros(len(self.labs))
+        if self.world.open_origin >= 0:
+            bills[self.world.open_origin] += harm[OPEN_ROUTE] * on_developer
+        if self.bad_actors.api_lab >= 0:
+            bills[self.bad_actors.api_lab] += harm[API_ROUTE] * on_developer
+        for lab, bill in zip(self.labs, bills):
+            if lab.active:
+                lab.pay_liability(float(bill))
+
+    def safety_research(self) -> float:
+        """Safety research this month: academic safety groups plus labs' own safety work."""
+        weight = self.scenario.populations.academics.lab_safety_weight / 1000.0
+        labs = sum(lab.safety_effort for lab in self.labs if lab.active) * weight
+        return self.academics.safety_output + labs
+
+    def academic_progress(self) -> float:
+        """Academic output relative to the first month: drives algorithmic spill-overs."""
+        if self.steps == 1:
+            self.world.academic_output_start = max(self.academics.output, 1e-9)
+        return self.academics.output / self.world.academic_output_start - 1.0

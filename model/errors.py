@@ -1,0 +1,20 @@
+"""The one error a user's mistake raises: where, what was expected, what was found."""
+
+from __future__ import annotations
+
+
+class ScenarioError(ValueError):
+    """A problem in a scenario or design file, reported as one line.
+
+    Attributes:
+        source: the file (or ``--set``) where the problem is.
+        key: the dotted key at fault, or "" when the whole file is at fault.
+        problem: what was expected and what was found, with a suggestion when there is one.
+    """
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source = str(source)
+        self.key = key
+        self.problem = problem
+        where = f"{self.source}: {key}: " if key else f"{self.source}: "
+        super().__init__(f"{where}{problem}")

@@ -1,0 +1,52 @@
+"""Policy levers as pure functions: liability, subsidies, evaluations, watermarks, adaptation.
+
+Mechanisms 9–12 of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BEARER_SHARES = {"developer": (1.0, 0.0), "deployer": (0.0, 1.0), "shared": (0.5, 0.5)}
+
+
+def liability_shares(bearer: str, strength: float) -> tuple[float, float]:
+    """(developer, deployer) shares of attributable harm each must pay."""
+    developer, deployer = BEARER_SHARES[bearer]
+    return strength * developer, strength * deployer
+
+
+def subsidy_pools(budget_usd_bn: float, academic_share: float, take_up: float,
+                  ) -> tuple[float, float]:
+    """Monthly public compute (USD k) for academics and for startups."""
+    monthly_k = budget_usd_bn * 1e6 / 12.0 * take_up
+    return monthly_k * academic_share, monthly_k * (1.0 - academic_share)
+
+
+def evaluation_applies(training_flop: float, mandate: bool, threshold_flop: float) -> bool:
+    """Whether a training run must be evaluated before release (EU AI Act: 10^25 FLOP)."""
+    return bool(mandate and training_flop >= threshold_flop)
+
+
+def watermark_block(mandate: bool, api_effectiveness: float, open_compliance: float,
+                    ) -> np.ndarray:
+    """Share of misuse success removed by watermarks, indexed by route (none, open, API).
+
+    A mandate binds API outputs fully and open weights only as far as users keep the mark.
+    """
+    if not mandate:
+        return np.zeros(3)
+    return np.array([0.0, api_effectiveness * open_compliance, api_effectiveness])
+
+
+def should_tighten(harm_history: np.ndarray, month: int, lag: int, trigger: float,
+                   last_tightened: int) -> bool:
+    """The regulator tightens when harm ``lag`` months ago exceeded the trigger.
+
+    At most once a year (the time a rule takes to pass), looking at a three-month average.
+    """
+    seen = month - lag
+    if seen < 1 or month - last_tightened < 12:
+        return False
+    window = harm_history[max(seen - 3, 0):seen]
+    return bool(window.size and window.mean() > trigger)

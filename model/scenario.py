@@ -1,0 +1,534 @@
+"""The scenario schema: every parameter of a simulated world, with bounds, units and sources.
+
+A scenario is a TOML file. ``Scenario.load`` validates it (unknown keys are errors), follows
+``extends = "other.toml"`` chains, and reports any problem as one ``ScenarioError`` line naming
+the file and the key. Figures come from ``CALIBRATION.md`` and are documented in ``docs/ODD.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from model.errors import ScenarioError
+from model.params import Section, param
+
+SCHEMA_VERSION = 1
+BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
+
+ReleaseMode = Literal["closed", "staged", "api", "open-weights-licensed", "open-weights"]
+RELEASE_MODES: tuple[str, ...] = ("closed", "staged", "api", "open-weights-licensed", "open-weights")
+OPEN_MODES = frozenset({"open-weights-licensed", "open-weights"})
+
+
+# ----------------------------------------------------------------------------------------- policy
+class Liability(Section):
+    strength: float = param(
+        0.1, "Share of attributable misuse harm the liable party must pay (0 none, 1 strict)",
+        unit="share", ge=0, le=1, lever=True,
+        source="assumption; ordinary negligence rarely reaches AI developers today (Bommasani et al. 2024)",
+    )
+    bearer: Literal["developer", "deployer", "shared"] = Field(
+        "deployer",
+        description="Who pays for downstream harm: the model's developer, the deployer, or both "
+        "half each. Source: Bommasani et al., Science 2024 (liability debate).",
+        json_schema_extra={"lever": True, "unit": "", "source": "Bommasani et al. 2024"},
+    )
+    deadweight_share: float = param(
+        0.3, "Share of liability payments lost to legal and compliance costs (deadweight)",
+        unit="share", ge=0, le=1,
+    )
+
+
+class ComputeSubsidy(Section):
+    budget_usd_bn: float = param(
+        0.0, "Public compute budget per year", unit="USD bn/year", ge=0, le=100, lever=True,
+        source="NAIRR task force: $2.6B over 6 years (about 0.43/year); baseline has none",
+    )
+    academic_share: float = param(
+        0.5, "Share of public compute given to academics (the rest to startups)",
+        unit="share", ge=0, le=1, lever=True, source="assumption (NAIRR targets both)",
+    )
+    take_up: float = param(
+        0.8, "Share of the budget actually used", unit="share", ge=0, le=1,
+        source="assumption",
+    )
+
+
+class Evaluation(Section):
+    mandate: bool = Field(
+        False, description="Pre-release evaluations required above the compute threshold. "
+        "Source: EU AI Act (systemic-risk GPAI).",
+        json_schema_extra={"lever": True, "unit": "", "source": "EU AI Act"},
+    )
+    compute_threshold_flop: float = param(
+        1e25, "Training compute above which the evaluation mandate applies", unit="FLOP",
+        ge=1e20, le=1e32, lever=True,
+        source="EU AI Act: 10^25 FLOP; US EO 14110: 10^26 FLOP (revoked)",
+    )
+    cost_share: float = param(
+        0.05, "Evaluation cost as a share of the training run's cost", unit="share",
+        ge=0, le=1, source="assumption; red-teaming of Llama 2 used over 350 people",
+    )
+    delay_months: int = param(
+        2, "Months an evaluation delays a release", unit="months", ge=0, le=24,
+        source="assumption",
+    )
+    effectiveness: float = param(
+        0.5, "Share of dangerous capability mitigated before release (binds deployed APIs; "
+        "stripped from open weights)", unit="share", ge=0, le=1,
+        source="assumption; Lermen et al. 2023 show safeguards on open weights strip for < $200",
+    )
+
+
+class Watermark(Section):
+    mandate: bool = Field(
+        False, description="Outputs must carry a watermark. Source: Bommasani et al. 2024.",
+        json_schema_extra={"lever": True, "unit": "", "source": "Bommasani et al. 2024"},
+    )
+    api_effectiveness: float = param(
+        0.4, "Share of API-route misuse success removed by watermark detection", unit="share",
+        ge=0, le=1, source="assumption; text watermarks are fragile (Bommasani et al. 2024)",
+    )
+    open_compliance: float = param(
+        0.1, "Share of open-weight misuse that still carries a watermark (users can remove it)",
+        unit="share", ge=0, le=1, source="assumption; LeCun's Senate testimony, 2023",
+    )
+
+
+class Adaptive(Section):
+    enabled: bool = Field(
+        False, description="The regulator tightens liability after harm spikes. Source: assumption.",
+        json_schema_extra={"lever": True, "unit": "", "source": "assumption"},
+    )
+    lag_months: int = param(6, "Months between a harm spike and the policy response",
+                            unit="months", ge=0, le=60)
+    harm_trigger_usd_bn: float = param(
+        0.5, "Monthly harm above which the regulator tightens", unit="USD bn/month", ge=0, le=1e3,
+    )
+    liability_step: float = param(0.1, "Increase of liability strength per tightening",
+                                  unit="share", ge=0, le=1)
+    restrict_release_after: int = param(
+        0, "After this many tightenings the regime becomes api-only (0 never)", unit="count",
+        ge=0, le=100,
+    )
+
+
+class SafetyReward(Section):
+    strength: float = param(
+        0.0, "Public reward for safe releases, as a share of a release's commercial value",
+        unit="share", ge=0, le=1, lever=True,
+        source="Han et al., PLOS One 2021: rewarding safe actors can beat punishment",
+    )
+
+
+class Policy(Section):
+    release_regime: Literal["open-weights", "api-only", "lab-choice"] = Field(
+        "lab-choice",
+        description="What labs may release: all release weights, no weights above the threshold, "
+        "or each lab's own choice. Source: DESIGN.md; Solaiman 2023.",
+        json_schema_extra={"lever": True, "unit": "", "source": "Solaiman 2023"},
+    )
+    api_only_threshold: float = param(
+        24.5, "Capability above which api-only forbids releasing weights", unit="log10 FLOP-eq",
+        ge=20, le=32, lever=True, source="assumption; near the open models of early 2023",
+    )
+    liability: Liability = Field(default_factory=Liability)
+    compute_subsidy: ComputeSubsidy = Field(default_factory=ComputeSubsidy)
+    evaluation: Evaluation = Field(default_factory=Evaluation)
+    watermark: Watermark = Field(default_factory=Watermark)
+    adaptive: Adaptive = Field(default_factory=Adaptive)
+    safety_reward: SafetyReward = Field(default_factory=SafetyReward)
+
+
+# ----------------------------------------------------------------------------------- technology
+class Technology(Section):
+    flop_per_usd: float = param(
+        2.6e17, "Training FLOP bought per dollar at the start", unit="FLOP/USD", ge=1e15, le=1e20,
+        source="AI Index 2024: GPT-4 about $78M for about 2e25 FLOP",
+    )
+    training_cost_growth: float = param(
+        2.4, "Growth of frontier training-run cost per year", unit="x/year", ge=1, le=5,
+        source="Cottier et al. 2024: 2.4x/year (95% CI 2.0-3.1)",
+    )
+    flop_per_usd_growth: float = param(
+        1.7, "Growth of training FLOP per dollar per year (hardware and longer runs)",
+        unit="x/year", ge=1, le=3,
+        source="derived: Epoch AI compute growth 4-5x/year divided by cost growth 2.4x/year",
+    )
+    algorithmic_halving_months: float = param(
+        8.0, "Months for compute needed at fixed capability to halve", unit="months", ge=2, le=48,
+        source="Ho et al. 2024: 8 months (95% CI 5-14)",
+    )
+    research_spillover: float = param(
+        0.1, "Extra algorithmic progress per unit of academic output above its start level",
+        unit="share", ge=0, le=1, source="assumption",
+    )
+    inference_price_decline: float = param(
+        10.0, "Fall of API price at fixed capability per year", unit="x/year", ge=1, le=100,
+        source="AI Index 2025; a16z 'LLMflation': about 10x/year",
+    )
+
+
+# ------------------------------------------------------------------------------------ diffusion
+class Diffusion(Section):
+    leak_rate_per_accessor: float = param(
+        4e-4, "Monthly leak hazard contributed by each person given gated access",
+        unit="1/person-month", ge=0, le=1,
+        source="calibrated: LLaMA leaked within 7 days of access for thousands of researchers",
+    )
+    derivative_boost_max: float = param(
+        0.5, "Most capability community fine-tuning adds to the best open base model",
+        unit="log10 FLOP-eq", ge=0, le=2,
+        source="assumption; Alpaca matched text-davinci-003 on many tasks for $600",
+    )
+    derivative_rate: float = param(
+        0.1, "Monthly rate at which derivatives close toward that boost per unit of community",
+        unit="1/month", ge=0, le=1, source="assumption; 'tens of thousands of derivatives' (Meta)",
+    )
+
+
+# ------------------------------------------------------------------------------------- race
+class Race(Section):
+    rivalry: float = param(
+        0.6, "How strongly a close race erodes safety effort (0 none)", unit="share", ge=0, le=1,
+        lever=True, source="Armstrong, Bostrom & Shulman 2016; Stafford, Trager & Dafoe 2022",
+    )
+    gap_scale: float = param(
+        0.5, "Capability gap at which race pressure falls to 1/e", unit="log10 FLOP-eq",
+        gt=0, le=5, source="assumption",
+    )
+    safety_tax: float = param(
+        0.3, "Share of effective compute lost at full safety effort", unit="share", ge=0, le=0.9,
+        source="Jensen, Emery-Xu & Trager 2023 (safety tax); value assumed",
+    )
+
+
+# ------------------------------------------------------------------------------------- misuse
+class Misuse(Section):
+    harm_threshold: float = param(
+        26.0, "Capability where misuse uplift above the no-AI baseline starts to grow",
+        unit="log10 FLOP-eq", ge=20, le=32,
+        source="RAND 2024: no significant bio uplift from 2023 models; assumption beyond",
+    )
+    uplift_scale: float = param(
+        0.5, "Capability over which uplift grows by a factor e above the threshold",
+        unit="log10 FLOP-eq", gt=0, le=5, source="assumption",
+    )
+    attempt_rate: float = param(
+        0.1, "Monthly probability that a bad actor attempts misuse", unit="1/month", ge=0, le=1,
+        source="assumption",
+    )
+    harm_per_incident_usd_m: float = param(
+        5.0, "Mean harm of one successful misuse at unit uplift", unit="USD m",
+        ge=0, le=1e4, source="assumption; fraud and scams dominate incidents (AI Index 2025)",
+    )
+    severe_threshold: float = param(
+        27.5, "Capability above which rare severe misuse becomes possible", unit="log10 FLOP-eq",
+        ge=20, le=35, source="assumption",
+    )
+    severe_probability: float = param(
+        1e-3, "Chance a successful misuse above the severe threshold is severe", unit="share",
+        ge=0, le=1, source="assumption",
+    )
+    severe_multiplier: float = param(
+        1000.0, "Harm of a severe incident relative to an ordinary one", unit="x", ge=1, le=1e6,
+        source="assumption",
+    )
+    strip_cost_usd: float = param(
+        200.0, "Cost to strip safety training from open weights", unit="USD", ge=0, le=1e7,
+        source="Lermen et al. 2023; Gade et al. 2023: under $200 on one GPU",
+    )
+    api_refusal: float = param(
+        0.8, "Share of API misuse refused at full safety effort (jailbreaks get the rest)",
+        unit="share", ge=0, le=1, source="assumption; US senators' letter contrasting ChatGPT",
+    )
+    ban_months: int = param(
+        6, "Months a detected API abuser stays banned before re-registering", unit="months",
+        ge=0, le=120, source="assumption",
+    )
+    reputation_weight: float = param(
+        0.1, "Weight labs put on harm from their own models even without liability",
+        unit="x", ge=0, le=100, source="assumption (self-regulation; Han et al. 2020)",
+    )
+    liability_scale: float = param(
+        4.0, "Expected attributable harm at unit uplift, relative to a release's value",
+        unit="x", ge=0, le=100, source="assumption",
+    )
+
+
+class Defense(Section):
+    initial: float = param(1.0, "Defensive capacity at the start", unit="index", gt=0, le=1e3,
+                           source="normalisation")
+    decay: float = param(0.02, "Monthly depreciation of defensive capacity", unit="1/month",
+                         ge=0, le=1, source="assumption")
+    research_weight: float = param(
+        0.02, "Defensive capacity added per unit of safety research", unit="index",
+        ge=0, le=10, source="Shevlane & Dafoe 2020; assumption",
+    )
+    access_weight: float = param(
+        0.02, "Defensive capacity added per month by defenders' use of capable models",
+        unit="index", ge=0, le=10, source="LeCun 2023 ('good AI beats bad AI'); assumption",
+    )
+    open_access_bonus: float = param(
+        0.5, "Extra defensive use when capable weights are open (defenders run them locally)",
+        unit="share", ge=0, le=5, source="assumption",
+    )
+
+
+# ----------------------------------------------------------------------------------- populations
+class Startups(Section):
+    count: int = param(
+        20_000, "Potential startups (slots; active ones are a subset)", unit="firms",
+        ge=10, le=5_000_000, source="assumption",
+    )
+    initial_active_share: float = param(0.25, "Share of slots active at the start",
+                                        unit="share", ge=0, le=1)
+    entry_rate: float = param(
+        0.004, "Monthly chance an inactive slot enters when the margin equals fixed costs",
+        unit="1/month",
+        ge=0, le=1, source="assumption",
+    )
+    users_mean: float = param(
+        20_000.0, "Users a typical startup can reach with a frontier model", unit="users",
+        gt=0, le=1e9, source="assumption",
+    )
+    value_per_user_usd: float = param(
+        10.0, "Monthly value created per user", unit="USD/user-month", ge=0, le=1e4,
+        source="assumption (typical AI subscription price)",
+    )
+    api_fee_share: float = param(
+        0.3, "Share of revenue paid to the API provider at the start", unit="share",
+        ge=0, le=1, source="assumption",
+    )
+    open_compute_usd_k: float = param(
+        15.0, "Monthly fixed cost of fine-tuning open weights", unit="USD k/month",
+        ge=0, le=1e4, source="assumption",
+    )
+    open_serving_share: float = param(
+        0.15, "Cost of serving self-hosted open weights, as a share of revenue", unit="share",
+        ge=0, le=1, source="assumption (below API fees: no provider margin)",
+    )
+    fixed_cost_usd_k: float = param(60.0, "Monthly fixed cost of a startup", unit="USD k/month",
+                                    ge=0, le=1e4, source="assumption")
+    platform_risk: float = param(
+        0.01, "Monthly chance an API provider's change of terms costs an API startup its users",
+        unit="1/month", ge=0, le=1, source="assumption (platform risk)",
+    )
+    customisation_bonus: float = param(
+        0.15, "Quality gained from fine-tuning open weights", unit="log10 FLOP-eq", ge=0, le=2,
+        source="assumption",
+    )
+    choice_noise: float = param(0.3, "Spread of startups' idiosyncratic taste for a base model",
+                                unit="USD k/month", gt=0, le=100, source="assumption")
+    starting_cash_usd_k: float = param(1_000.0, "Cash a startup enters with", unit="USD k",
+                                       gt=0, le=1e6, source="assumption (seed round)")
+    value_capture: float = param(0.5, "Share of the value created that a startup earns",
+                                 unit="share", ge=0, le=1, source="assumption")
+    users_capability_elasticity: float = param(
+        0.15, "Orders of magnitude of reachable users per order of magnitude of capability",
+        unit="", ge=0, le=2, source="assumption",
+    )
+    user_growth_rate: float = param(0.1, "Monthly share of the gap to reachable users closed",
+                                    unit="1/month", ge=0, le=1, source="assumption")
+    exit_hazard: float = param(0.005, "Monthly chance an active startup exits for other reasons",
+                               unit="1/month", ge=0, le=1, source="assumption")
+    switch_rate: float = param(0.02, "Monthly chance an active startup reconsiders its base model",
+                               unit="1/month", ge=0, le=1, source="assumption")
+    liability_premium_rate: float = param(
+        0.2, "Deployer-liability premium as a share of revenue at full uplift and strength",
+        unit="share", ge=0, le=1, source="assumption",
+    )
+
+
+class Academics(Section):
+    count: int = param(5_000, "Academic research groups", unit="groups", ge=10, le=5_000_000,
+                       source="assumption")
+    safety_share: float = param(0.25, "Share of groups doing safety and security research",
+                                unit="share", ge=0, le=1)
+    compute_usd_k: float = param(
+        5.0, "Median monthly compute budget of a group", unit="USD k/month", gt=0, le=1e5,
+        source="Besiroglu et al. 2024 (the compute divide); value assumed",
+    )
+    api_access_factor: float = param(
+        0.3, "Research value of black-box API access relative to open weights for safety work",
+        unit="share", ge=0, le=1, source="assumption; DESIGN.md (deep vs black-box study)",
+    )
+    value_per_output_usd_k: float = param(
+        50.0, "Downstream value of one unit of a group's monthly output (spill-overs)",
+        unit="USD k", ge=0, le=1e5, source="assumption",
+    )
+    lab_safety_weight: float = param(
+        100.0, "Safety research output of a lab at full safety effort, in group-equivalents",
+        unit="groups", ge=0, le=1e5, source="assumption",
+    )
+
+
+class BadActors(Section):
+    count: int = param(10_000, "Bad actors", unit="actors", ge=10, le=5_000_000,
+                       source="assumption")
+    sophistication_sigma: float = param(
+        1.0, "Spread (lognormal sigma) of bad actors' sophistication", unit="", ge=0, le=3,
+        source="assumption",
+    )
+    resources_usd_median: float = param(
+        1_000.0, "Median money a bad actor can spend", unit="USD", gt=0, le=1e9,
+        source="assumption",
+    )
+
+
+class Populations(Section):
+    startups: Startups = Field(default_factory=Startups)
+    academics: Academics = Field(default_factory=Academics)
+    bad_actors: BadActors = Field(default_factory=BadActors)
+
+
+# ------------------------------------------------------------------------------------------ labs
+class Licence(Section):
+    mau_cap: float = param(
+        7e8, "Monthly active users above which an open-licensed model needs a separate licence",
+        unit="users", ge=0, le=1e11, source="Llama 2 licence: 700M monthly active users",
+    )
+    startup_penalty: float = param(
+        0.05, "Quality-equivalent cost to startups of licence restrictions",
+        unit="log10 FLOP-eq", ge=0, le=1, source="assumption (Llama 2 licence terms)",
+    )
+
+
+class Lab(Section):
+    name: str = Field(..., min_length=1, max_length=60, description="Unique name of the lab.")
+    budget_usd_m: float = param(
+        50.0, "Cost of the lab's flagship training run at the start", unit="USD m", gt=0, le=1e6,
+        source="AI Index 2024: GPT-4 about $78M, Gemini Ultra about $191M",
+    )
+    skill: float = param(0.0, "Capability offset from the lab's own methods",
+                         unit="log10 FLOP-eq", ge=-2, le=2)
+    openness: float = param(
+        0.2, "The lab's preference for open release (strategic value of openness)",
+        unit="share", ge=0, le=1, source="assumption; Meta, Mistral open-leaning; others closed",
+    )
+    safety: float = param(0.5, "Safety effort without race pressure", unit="share", ge=0, le=1)
+    monitoring: float = param(
+        0.5, "Chance per month an API abuser is detected at full safety effort", unit="share",
+        ge=0, le=1, source="assumption",
+    )
+    release_interval_months: int = param(12, "Months between flagship releases",
+                                         unit="months", ge=1, le=60, source="assumption")
+    first_release_month: int = param(6, "Month of the first new release in the run",
+                                     unit="months", ge=1, le=600)
+    initial_mode: ReleaseMode = Field(
+        "api", description="Release mode of the flagship the lab holds at the start.",
+    )
+    release_plan: list[ReleaseMode] = Field(
+        default_factory=list,
+        description="Modes of the lab's next releases in order; afterwards the lab chooses.",
+    )
+    staged_access: int = param(
+        4_000, "People given access to a staged release", unit="people", ge=0, le=10_000_000,
+        source="LLaMA: over 100,000 requests; 4,000 approvals is unconfirmed",
+    )
+    financial_depth: float = param(
+        5.0, "Yearly liability, in years of training budget, that forces the lab out",
+        unit="years", gt=0, le=1000,
+        source="assumption; Cottier et al. 2024: training hardware is about half of development cost",
+    )
+    direct_users_m: float = param(20.0, "Users of the lab's own products at the start",
+                                  unit="million users", ge=0, le=1e4, source="assumption")
+    licence: Licence = Field(default_factory=Licence)
+
+
+class Event(Section):
+    month: int = Field(..., ge=1, le=600, description="Month the event happens.")
+    kind: Literal["cut-api", "restore-api", "leak"] = Field(
+        ..., description="cut-api: the lab's API is shut; restore-api: reopened; "
+        "leak: the lab's flagship weights become public.",
+    )
+    lab: str = Field("*", description="Name of the lab, or * for every lab.")
+
+
+class Scenario(Section):
+    """A complete, validated world: policy, technology, populations and labs."""
+
+    schema_version: int = Field(SCHEMA_VERSION, ge=1, description="Version of this schema.")
+    name: str = Field("baseline", min_length=1, max_length=120, description="Scenario name.")
+    description: str = Field("", max_length=4000, description="What question it serves.")
+    steps: int = param(120, "Months simulated", unit="months", ge=1, le=600,
+                       source="DESIGN.md: ten years")
+    start_year: int = param(2023, "Calendar year of month 1", unit="year", ge=1990, le=2100)
+    policy: Policy = Field(default_factory=Policy)
+    technology: Technology = Field(default_factory=Technology)
+    diffusion: Diffusion = Field(default_factory=Diffusion)
+    race: Race = Field(default_factory=Race)
+    misuse: Misuse = Field(default_factory=Misuse)
+    defense: Defense = Field(default_factory=Defense)
+    populations: Populations = Field(default_factory=Populations)
+    labs: list[Lab] = Field(..., min_length=1, max_length=50,
+                            description="The frontier labs; scenarios/baseline.toml has the 2023 field.")
+    events: list[Event] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v > SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {v} is newer than this aiecosim understands ({SCHEMA_VERSION}); "
+                "upgrade aiecosim"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Scenario":
+        names = [lab.name for lab in self.labs]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"lab names must be unique; repeated: {', '.join(dupes)}")
+        for event in self.events:
+            if event.lab != "*" and event.lab not in names:
+                raise ValueError(f"event names unknown lab {event.lab!r}; labs are {names}")
+        return self
+
+    # ------------------------------------------------------------------ loading and overriding
+    @classmethod
+    def load(cls, path: str | Path) -> "Scenario":
+        """Read, resolve ``extends`` and validate a scenario file; raise ``ScenarioError``."""
+        from model.scenario_io import load_scenario
+
+        return load_scenario(path)
+
+    @classmethod
+    def baseline(cls) -> "Scenario":
+        """The shipped calibrated world, ``scenarios/baseline.toml``."""
+        return cls.load(BASELINE)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "<scenario>") -> "Scenario":
+        """Validate a plain mapping; errors name ``source`` and the offending key."""
+        from model.scenario_io import validate_mapping
+
+        return validate_mapping(data, source)
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> "Scenario":
+        """A new scenario with dotted keys replaced, e.g. ``{"policy.liability.strength": 0.8}``.
+
+        Labs are addressed by name or index: ``labs.open-bigtech.openness``.
+        """
+        from model.scenario_io import apply_overrides
+
+        return apply_overrides(self, overrides, source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, fully resolved, in schema order."""
+        return self.model_dump(mode="json")
+
+    def digest(self) -> str:
+        """A short hash of the resolved scenario, for provenance."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+__all__ = ["Scenario", "Lab", "Event", "RELEASE_MODES", "OPEN_MODES", "SCHEMA_VERSION",
+           "ValidationError"]

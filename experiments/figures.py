@@ -46,3 +46,27 @@ def plot_bands(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
         margin={"l": 60, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h"},
     )
     return fig
+
+
+def plot_heatmap(grid: pl.DataFrame, x: str, y: str, metric: str,
+                 value: str | None = None) -> go.Figure:
+    """A phase diagram: ``metric`` over two varied levers.
+
+    Args:
+        grid: one row per (x, y) point holding column ``value`` (default ``{metric}_mean``).
+        x, y: the lever columns (dotted scenario keys are fine as column names).
+        metric: the metric shown (titles and colour bar).
+        value: the column to colour by.
+    """
+    value = value or f"{metric}_mean"
+    xs = sorted(grid[x].unique().to_list())
+    ys = sorted(grid[y].unique().to_list())
+    lookup = {(r[x], r[y]): r[value] for r in grid.select([x, y, value]).iter_rows(named=True)}
+    z = [[lookup.get((xv, yv)) for xv in xs] for yv in ys]
+    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=z, colorscale="Viridis",
+                               colorbar={"title": metric.replace("_", " ")}))
+    fig.update_layout(
+        title=f"{metric.replace('_', ' ')} over {x} and {y}", xaxis_title=x, yaxis_title=y,
+        template="plotly_white", margin={"l": 70, "r": 20, "t": 50, "b": 50},
+    )
+    return fig

@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-BUILT_IN = ("experiments.cli_run",)
+BUILT_IN = ("experiments.cli_run", "experiments.cli_scenario")
 
 
 @app.callback()
@@ -33,6 +33,8 @@ def _root() -> None:
 def _register_all() -> None:
     import importlib
 
+    if app.registered_commands:  # main() may run many times in one process (tests, notebooks)
+        return
     for name in BUILT_IN:
         importlib.import_module(name).register(app)
     for entry in metadata.entry_points(group="aiecosim.commands"):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
+import polars as pl
 import typer
 from rich.console import Console
 
-from model import Scenario, simulate
+from experiments.atomic import write_atomically
+from experiments.catalogue import find_scenario
+from experiments.run_record import SUFFIXES, provenance, write_frame
+from experiments.summary import KEY_METRICS, bands_table, summary_table, yearly_bands, yearly_summary
+from model import Scenario
 from model.errors import ScenarioError
 from model.scenario_io import parse_cli_value
-from experiments.summary import summary_table, yearly_summary
+
+__all__ = ["parse_sets", "load_with_overrides", "write_atomically", "register"]
 
 
 def parse_sets(pairs: list[str] | None) -> dict[str, object]:
@@ -33,36 +37,46 @@ def load_with_overrides(path: Path, sets: list[str] | None) -> Scenario:
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
-def write_atomically(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` and rename into place, so no half-written file is ever seen."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def simulate_seeds(scenario: Scenario, seeds: list[int]) -> pl.DataFrame:
+    """One frame of every seed's monthly series, with a leading ``seed`` column."""
+    from model import simulate  # here, not at the top: `aiecosim scenario` need not load mesa
+
+    return pl.concat([simulate(scenario, seed=s).select(pl.lit(s, dtype=pl.Int64).alias("seed"), pl.all())
+                      for s in seeds])
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def run(
-        scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
-        seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+        scenario: Annotated[str, typer.Argument(help="Scenario TOML file, or a shipped scenario's name.")],
+        seed: Annotated[Optional[int], typer.Option(help="Random seed [default: 1].")] = None,
+        seeds: Annotated[Optional[int], typer.Option(
+            min=1, max=10_000, help="Run seeds 1..N; the summary shows means and 95% intervals.")] = None,
         set_: Annotated[Optional[list[str]], typer.Option(
             "--set", help="Override a key, e.g. --set policy.liability.strength=0.8")] = None,
-        out: Annotated[Optional[Path], typer.Option(help="Write the monthly series (.parquet or .csv).")] = None,
+        out: Annotated[Optional[Path], typer.Option(
+            help="Write the monthly series (.parquet, provenance in its metadata; or .csv, "
+                 "provenance in FILE.csv.provenance.json).")] = None,
     ) -> None:
         """Simulate SCENARIO and print its key metrics at years 1, 5 and 10."""
-        sc = load_with_overrides(scenario, set_)
-        if out is not None and out.suffix not in (".parquet", ".csv"):
+        if seed is not None and seeds is not None:
+            raise ScenarioError("--seeds", "", "expected --seed N or --seeds N, found both")
+        if out is not None and out.suffix not in SUFFIXES:
             raise ScenarioError("--out", str(out), "expected a .parquet or .csv file name")
-        frame = simulate(sc, seed=seed)
-        title = f"{sc.name} (seed {seed}; yearly means)"
-        Console().print(summary_table(yearly_summary(frame), title))
+        path = find_scenario(scenario)
+        sc = load_with_overrides(path, set_)
+        seed_list = list(range(1, seeds + 1)) if seeds is not None else [1 if seed is None else seed]
+        frame = simulate_seeds(sc, seed_list)
+        if len(seed_list) == 1:
+            title = f"{sc.name} (seed {seed_list[0]}; yearly means)"
+            table = summary_table(yearly_summary(frame), title)
+        else:
+            title = f"{sc.name} (seeds 1-{len(seed_list)}; yearly means ± 95% interval over seeds)"
+            table = bands_table(yearly_bands(frame), KEY_METRICS, title)
+        Console().print(table)
         if out is not None:
-            writer = frame.write_parquet if out.suffix == ".parquet" else frame.write_csv
-            write_atomically(out, lambda tmp: writer(tmp))
+            info = provenance(sc, seed_list, scenario, parse_sets(set_))
+            try:
+                write_frame(frame, out, info)
+            except OSError as exc:
+                raise ScenarioError("--out", str(out), f"cannot write: {exc.strerror or exc}") from None

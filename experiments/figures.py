@@ -70,3 +70,33 @@ def plot_heatmap(grid: pl.DataFrame, x: str, y: str, metric: str,
         template="plotly_white", margin={"l": 70, "r": 20, "t": 50, "b": 50},
     )
     return fig
+
+
+def plot_sensitivity(indices: pl.DataFrame, metric: str) -> go.Figure:
+    """Sensitivity of ``metric`` to each parameter, as bars with 95% error bars.
+
+    Args:
+        indices: one row per ``parameter``; Sobol columns ``S1``, ``ST`` (with ``S1_conf``,
+            ``ST_conf``) or Morris columns ``mu_star``, ``mu_star_conf`` and ``sigma``.
+        metric: the metric the indices are for (title).
+    """
+    sobol = "ST" in indices.columns
+    if sobol:
+        bars = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total order ST"))
+    else:
+        bars = (("mu_star", "mu_star_conf", "mu* (mean |elementary effect|)"),
+                ("sigma", None, "sigma (interactions, non-linearity)"))
+    names = indices["parameter"].to_list()
+    fig = go.Figure()
+    for i, (column, conf, label) in enumerate(bars):
+        error = {"type": "data", "array": indices[conf].to_list()} if conf else None
+        fig.add_trace(go.Bar(x=indices[column].to_list(), y=names, orientation="h", name=label,
+                             error_x=error, marker_color=PALETTE[i]))
+    fig.update_layout(
+        title=f"{'Sobol' if sobol else 'Morris'} sensitivity of {metric.replace('_', ' ')}",
+        xaxis_title="share of variance" if sobol else f"effect on {metric} across the range",
+        barmode="group", template="plotly_white", legend={"orientation": "h"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+    )
+    return fig

@@ -1,9 +1,11 @@
-"""Compact summaries of one run: the key metrics at chosen years, as a table."""
+"""Compact summaries of a run (or of several seeds): the key metrics at chosen years, as a table."""
 
 from __future__ import annotations
 
 import polars as pl
 from rich.table import Table
+
+from experiments.bands import seed_bands
 
 KEY_METRICS: tuple[str, ...] = (
     "frontier_capability", "open_capability", "open_lag_months", "labs_open_share",
@@ -46,3 +48,30 @@ def _fmt(value: float | None) -> str:
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.3f}"
+
+
+def yearly_bands(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
+                 metrics: tuple[str, ...] = KEY_METRICS) -> pl.DataFrame:
+    """Each seed's yearly means, then their mean and 95% interval over seeds, one row per year.
+
+    ``frame`` has a ``seed`` column; the result has ``year`` and, per metric, ``{m}_mean``,
+    ``{m}_lo`` and ``{m}_hi`` (see ``experiments.bands.seed_bands``).
+    """
+    per_seed = pl.concat([
+        yearly_summary(runs, years, metrics).with_columns(pl.lit(seed).alias("seed"))
+        for (seed,), runs in frame.group_by("seed", maintain_order=True)
+    ])
+    return seed_bands(per_seed, metrics, by=("year",))
+
+
+def bands_table(bands: pl.DataFrame, metrics: tuple[str, ...], title: str) -> Table:
+    """A rich table of means over seeds with the half-width of their 95% interval."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    for year in bands["year"]:
+        table.add_column(f"year {year}", justify="right")
+    for m in metrics:
+        cells = [f"{_fmt(mean)} ± {_fmt((hi - lo) / 2)}"
+                 for mean, lo, hi in zip(bands[f"{m}_mean"], bands[f"{m}_lo"], bands[f"{m}_hi"])]
+        table.add_row(m, *cells)
+    return table

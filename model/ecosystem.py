@@ -95,7 +95,7 @@ class EcosystemModel(mesa.Model):
                 lab.mode = API if allowed[API] else int(np.flatnonzero(allowed)[-1])
             if WEIGHTS_PUBLIC[lab.mode]:
                 self.world.publish(lab.capability, lab.index, licensed=lab.mode == LICENSED)
-        self.world.open_capability = self.world.open_base
+        self.world.open_capability = max(self.world.open_capability, self.world.open_base)
 
     def apply_events(self) -> None:
         """Scheduled events: an API cut or restored, weights leaked."""

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so it prints as one line.
+
+    File names and TOML keys may hold newlines; an error that spans lines reads as two errors.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class ScenarioError(ValueError):
     """A problem in a scenario or design file, reported as one line.
 
@@ -17,4 +27,4 @@ class ScenarioError(ValueError):
         self.key = key
         self.problem = problem
         where = f"{self.source}: {key}: " if key else f"{self.source}: "
-        super().__init__(f"{where}{problem}")
+        super().__init__(one_line(f"{where}{problem}"))

@@ -16,6 +16,7 @@ METRICS: dict[str, str] = {
     "labs_open_share": "share of active labs whose current flagship's weights are public",
     "labs_active": "labs still operating",
     "safety_effort": "mean safety effort of active labs (0-1)",
+    "compute_share_top3": "share of this month's training compute bought by the three biggest labs",
     "startups_active": "startups alive this month",
     "startups_open_share": "share of active startups built on open weights",
     "hhi": "Herfindahl-Hirschman index of model-provider usage shares (0-10,000)",
@@ -58,11 +59,12 @@ class MetricsRecorder:
         policy = model.scenario.policy
 
         d["frontier_capability"][row] = world.frontier
-        d["open_capability"][row] = world.open_capability if world.open_available else np.nan
+        d["open_capability"][row] = world.open_capability
         d["open_lag_months"][row] = world.open_lag
         d["labs_active"][row] = len(labs)
         d["labs_open_share"][row] = np.mean([lab.weights_public for lab in labs]) if labs else 0.0
         d["safety_effort"][row] = np.mean([lab.safety_effort for lab in labs]) if labs else 0.0
+        d["compute_share_top3"][row] = compute_share_top3(model)
         d["startups_active"][row] = startups.active
         d["startups_open_share"][row] = startups.open_share
         direct = np.array([lab.direct_users() for lab in model.labs])
@@ -94,3 +96,16 @@ class MetricsRecorder:
         columns = {"step": steps, "year": start_year + (steps - 1) / 12.0}
         columns.update(self.data)
         return pl.DataFrame(columns)
+
+
+def compute_share_top3(model) -> float:
+    """Top three labs' share of training compute spending: frontier runs, academic groups'
+    budgets (with public compute) and startups' fine-tuning of open weights."""
+    labs = sorted((lab.run_cost_usd() / lab.spec.release_interval_months
+                   for lab in model.labs if lab.active), reverse=True)
+    startups = model.startups
+    fine_tuning = startups.open_count \
+        * startups.params.open_compute_usd_k * 1e3
+    others = model.academics.compute_spend_usd() + fine_tuning
+    total = sum(labs) + others
+    return sum(labs[:3]) / total if total > 0 else 0.0

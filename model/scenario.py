@@ -17,7 +17,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from model.errors import ScenarioError
 from model.params import Section, param
 
-SCHEMA_VERSION = 1
+# Version 2 dropped technology.inference_price_decline (never used); see model/migrations.py.
+SCHEMA_VERSION = 2
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
 
 ReleaseMode = Literal["closed", "staged", "api", "open-weights-licensed", "open-weights"]
@@ -168,14 +169,15 @@ class Technology(Section):
         0.1, "Extra algorithmic progress per unit of academic output above its start level",
         unit="share", ge=0, le=1, source="assumption",
     )
-    inference_price_decline: float = param(
-        10.0, "Fall of API price at fixed capability per year", unit="x/year", ge=1, le=100,
-        source="AI Index 2025; a16z 'LLMflation': about 10x/year",
-    )
 
 
 # ------------------------------------------------------------------------------------ diffusion
 class Diffusion(Section):
+    initial_open_capability: float = param(
+        23.6, "Best open-weight capability before the run, from models released earlier",
+        unit="log10 FLOP-eq", ge=15, le=30,
+        source="BLOOM-176B and OPT-175B (2022): about 4e23 FLOP of training compute",
+    )
     leak_rate_per_accessor: float = param(
         4e-4, "Monthly leak hazard contributed by each person given gated access",
         unit="1/person-month", ge=0, le=1,
@@ -225,7 +227,9 @@ class Misuse(Section):
     )
     harm_per_incident_usd_m: float = param(
         5.0, "Mean harm of one successful misuse at unit uplift", unit="USD m",
-        ge=0, le=1e4, source="assumption; fraud and scams dominate incidents (AI Index 2025)",
+        ge=0, le=1e4,
+        source="assumption, sized to Deloitte 2024's $12B of US fraud losses enabled by "
+        "generative AI in 2023; fraud and scams dominate incidents (AI Index 2025)",
     )
     severe_threshold: float = param(
         27.5, "Capability above which rare severe misuse becomes possible", unit="log10 FLOP-eq",

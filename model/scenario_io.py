@@ -17,23 +17,20 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from model.errors import ScenarioError
+from model.migrations import migrate
 
 MAX_FILE_BYTES = 1_000_000  # scenario files are a few kilobytes; anything this big is a mistake
 
 
 # ------------------------------------------------------------------------------------ reading
+MAX_CHAIN = 32  # files in one extends chain; real chains are two or three deep
+
+Chain = list[tuple[str, dict[str, Any]]]  # (file, its own keys), root first
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse one TOML file, refusing missing, empty, binary, oversized or malformed files."""
-    if not path.exists():
-        raise ScenarioError(str(path), "", "file not found")
-    if not path.is_file():
-        raise ScenarioError(str(path), "", "expected a file, found a directory")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(
-            str(path), "", f"file is {size:,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}"
-        )
-    raw = path.read_bytes()
+    raw = _read_bytes(path)
     if b"\x00" in raw:
         raise ScenarioError(str(path), "", "expected a TOML text file, found binary data")
     try:
@@ -44,35 +41,90 @@ def read_toml(path: Path) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(str(path), "", f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(str(path), "", "invalid TOML: arrays or tables nested too deeply") from None
     if not data:
-        raise ScenarioError(str(path), "", "file is empty; expected scenario keys such as name")
+        raise ScenarioError(str(path), "", "expected keys such as name, found none "
+                            "(the file is empty or only comments)")
     return data
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        exists, is_file = path.exists(), path.is_file()
+        if is_file:
+            with path.open("rb") as handle:
+                # One byte past the limit tells an oversized file without reading all of it.
+                raw = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        raise ScenarioError(str(path), "", f"cannot read the file: {_reason(exc)}") from None
+    if not exists:
+        raise ScenarioError(str(path), "", "file not found")
+    if not is_file:
+        found = "a directory" if path.is_dir() else "a special file"
+        raise ScenarioError(str(path), "", f"expected a file, found {found}")
+    if len(raw) > MAX_FILE_BYTES:
+        size = path.stat().st_size
+        raise ScenarioError(
+            str(path), "", f"file is {size:,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}"
+        )
+    return raw
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def _resolve_parent(child: Path, ref: Any) -> Path:
     if not isinstance(ref, str) or not ref.strip():
         raise ScenarioError(str(child), "extends", f"expected a file name, found {ref!r}")
-    parent = (child.parent / ref).resolve()
-    if not parent.exists() and parent.suffix != ".toml":
-        parent = parent.with_name(parent.name + ".toml")
-    if not parent.exists():
+    try:
+        parent = (child.parent / ref).resolve()
+        if not parent.exists() and parent.suffix != ".toml":
+            parent = parent.with_name(parent.name + ".toml")
+        found = parent.exists()
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+        raise ScenarioError(str(child), "extends", f"cannot read {ref!r}: {_reason(exc)}") from None
+    if not found:
         raise ScenarioError(str(child), "extends", f"file not found: {ref}")
     return parent
 
 
-def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The merged mapping of a file and every file it ``extends``, child keys winning."""
+def load_chain(path: str | Path, _seen: tuple[Path, ...] = ()) -> Chain:
+    """Every file of an ``extends`` chain with its own keys, root first.
+
+    Each file is upgraded to the current schema on its own (``model.migrations``), so a file
+    written for an older version can extend, or be extended by, a current one.
+    """
     path = Path(path)
-    resolved = path.resolve()
-    if resolved in _chain:
-        cycle = " -> ".join(p.name for p in (*_chain, resolved))
+    try:
+        resolved = path.resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ScenarioError(str(path), "", f"cannot read the file: {_reason(exc)}") from None
+    if resolved in _seen:
+        cycle = " -> ".join(p.name for p in (*_seen, resolved))
         raise ScenarioError(str(path), "extends", f"cycle in extends chain: {cycle}")
-    data = read_toml(path)
+    if len(_seen) >= MAX_CHAIN:
+        raise ScenarioError(str(path), "extends", f"expected at most {MAX_CHAIN} files in an "
+                            "extends chain, found more")
+    data = migrate(read_toml(path), str(path))
     ref = data.pop("extends", None)
+    own = [(str(path), data)]
     if ref is None:
-        return data
-    parent = load_raw(_resolve_parent(path, ref), (*_chain, resolved))
-    return merge(parent, data)
+        return own
+    return load_chain(_resolve_parent(path, ref), (*_seen, resolved)) + own
+
+
+def load_raw(path: str | Path) -> dict[str, Any]:
+    """The merged mapping of a file and every file it ``extends``, child keys winning."""
+    return merge_chain(load_chain(path))
+
+
+def merge_chain(chain: Chain) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for _, data in chain:
+        merged = merge(merged, data)
+    return merged
 
 
 def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -105,18 +157,59 @@ def _merge_labs(parent: list[Any], child: list[Any]) -> list[Any]:
 
 
 def load_scenario(path: str | Path):
-    """Load, merge and validate a scenario file."""
-    return validate_mapping(load_raw(path), str(path))
+    """Load, merge and validate a scenario file; an error names the file that set the bad key."""
+    chain = load_chain(path)
+    return validate_mapping(merge_chain(chain), str(path), chain)
 
 
 # --------------------------------------------------------------------------------- validating
-def validate_mapping(data: dict[str, Any], source: str):
+def validate_mapping(data: dict[str, Any], source: str, chain: Chain | None = None):
+    """Validate a merged mapping (upgraded first if it is of an older schema version).
+
+    With the ``chain`` it was merged from, an error names the file of the chain that set the key
+    at fault rather than ``source``.
+    """
     from model.scenario import Scenario
 
+    data = migrate(data, source)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _one_line(exc, data, source) from None
+        loc = tuple(exc.errors(include_url=False)[0]["loc"])
+        culprit = _culprit(loc, data, chain) if chain else source
+        raise _one_line(exc, data, culprit) from None
+
+
+def _culprit(loc: tuple[Any, ...], merged: dict[str, Any], chain: Chain) -> str:
+    """The file that set the key at ``loc``: the one holding most of its path, the child on ties."""
+    best, depth = chain[-1][0], -1
+    for source, data in reversed(chain):
+        found = _depth_in(loc, merged, data)
+        if found > depth:
+            best, depth = source, found
+    return best
+
+
+def _depth_in(loc: tuple[Any, ...], merged: Any, own: Any) -> int:
+    """How many leading parts of ``loc``, a path in the merged mapping, one file's keys hold."""
+    for i, item in enumerate(loc):
+        if isinstance(item, int):
+            if not (isinstance(merged, list) and isinstance(own, list) and item < len(merged)):
+                return i
+            target = merged[item]
+            name = target.get("name") if isinstance(target, dict) else None
+            # Labs merge by name; other lists are replaced whole, so positions agree.
+            match = next((x for x in own if isinstance(x, dict) and x.get("name") == name), None) \
+                if name is not None else (own[item] if item < len(own) else None)
+            if match is None:
+                return i
+            merged, own = target, match
+        else:
+            if not (isinstance(own, dict) and item in own):
+                return i
+            merged = merged.get(item) if isinstance(merged, dict) else None
+            own = own[item]
+    return len(loc)
 
 
 def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> ScenarioError:
@@ -135,8 +228,14 @@ def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> Scenar
     for prefix in ("Value error, ", "Input should be "):
         message = message.removeprefix(prefix)
     if err["msg"].startswith("Input should be"):
-        return ScenarioError(source, key, f"expected {message}, found {err.get('input')!r}")
+        return ScenarioError(source, key, f"expected {message}, found {_found(err.get('input'))}")
     return ScenarioError(source, key, message)
+
+
+def _found(value: Any, limit: int = 80) -> str:
+    """A short repr of what was found: a long array or table is cut, not printed whole."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
 def _dotted(loc: tuple[Any, ...], data: dict[str, Any]) -> str:

@@ -30,7 +30,7 @@ class World:
     reference_capability: float = 0.0
     pre_start_growth: float = 0.0
     open_base: float = -np.inf  # best public base model (released or leaked)
-    open_origin: int = -1  # index of the lab whose weights those are
+    open_origin: int = -1  # index of the lab whose weights those are (-1: released before the run)
     open_licensed: bool = False
     boost: float = 0.0  # what derivatives add to the best open base
     open_capability: float = -np.inf  # best public capability; never falls
@@ -50,6 +50,8 @@ class World:
                 tech.training_cost_growth, tech.flop_per_usd_growth, tech.algorithmic_halving_months
             ),
             defense=scenario.defense.initial,
+            open_base=scenario.diffusion.initial_open_capability,
+            open_capability=scenario.diffusion.initial_open_capability,
         )
 
     # -------------------------------------------------------------------------- technology
@@ -84,24 +86,15 @@ class World:
     def diffuse(self, community: float) -> None:
         """Derivatives improve on the best open base; open capability and its lag follow."""
         diff = self.scenario.diffusion
-        if np.isfinite(self.open_base):
-            self.boost = derivative_boost(
-                self.boost, diff.derivative_boost_max, diff.derivative_rate, community
-            )
-            self.open_capability = max(self.open_capability, self.open_base + self.boost)
-            self.frontier = max(self.frontier, self.open_capability)  # derivatives are models too
+        self.boost = derivative_boost(
+            self.boost, diff.derivative_boost_max, diff.derivative_rate, community
+        )
+        self.open_capability = max(self.open_capability, self.open_base + self.boost)
+        self.frontier = max(self.frontier, self.open_capability)  # derivatives are models too
         self.frontier_history[self.month] = self.frontier
-        if np.isfinite(self.open_capability):
-            self.open_lag = open_lag_months(
-                self.frontier_history[: self.month + 1], self.open_capability,
-                self.pre_start_growth,
-            )
-        else:
-            self.open_lag = float(self.month) + 12.0 * (self.frontier - self.reference_capability)
-
-    @property
-    def open_available(self) -> bool:
-        return bool(np.isfinite(self.open_capability))
+        self.open_lag = open_lag_months(
+            self.frontier_history[: self.month + 1], self.open_capability, self.pre_start_growth,
+        )
 
     @property
     def open_depth(self) -> float:

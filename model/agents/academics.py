@@ -49,6 +49,11 @@ class AcademicPopulation(mesa.Agent):
         self.safety_output = float(output[self.is_safety].sum(dtype=np.float64)) / 1000.0
         self.public_compute_usd_bn = model.regulator.academic_pool_k / 1e6
 
+    def compute_spend_usd(self) -> float:
+        """Monthly compute all groups buy, their own budgets plus public compute."""
+        return float(self.compute_k.sum(dtype=np.float64)) * 1e3 \
+            + self.model.regulator.academic_pool_k * 1e3
+
     @property
     def value_usd_bn(self) -> float:
         return self.output * 1000.0 * self.params.value_per_output_usd_k / 1e6

@@ -142,17 +142,15 @@ class FrontierLab(mesa.Agent):
             if allowed[planned]:
                 return planned
         m = sc.misuse
-        # Marginal risk: what this release adds over what is already public (Kapoor et al. 2024).
-        already_open = self.model.world.open_capability
+        # The uplift over the no-AI baseline that this model gives whoever misuses it: what its
+        # developer is blamed and, under developer liability, billed for.
         risk = float(marginal_uplift(trained.capability, m.harm_threshold, m.uplift_scale))
-        if np.isfinite(already_open):
-            risk -= float(marginal_uplift(already_open, m.harm_threshold, m.uplift_scale))
         on_developer, _ = liability_shares(sc.policy.liability.bearer, regulator.liability_strength)
         ev = sc.policy.evaluation
         payoffs = release_payoffs(
             openness=self.spec.openness,
             monitoring=self.monitoring,
-            risk=max(risk, 0.0),
+            risk=risk,
             liability_on_developer=on_developer,
             reputation_weight=m.reputation_weight,
             liability_scale=m.liability_scale,

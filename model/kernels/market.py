@@ -16,7 +16,10 @@ def reachable_users(capability: np.ndarray | float, reference: float, users_mean
     A more capable base model enables more products and users: ``elasticity`` orders of magnitude
     of users per order of magnitude of effective compute (assumption).
     """
-    return users_mean * np.power(10.0, elasticity * (np.asarray(capability) - reference))
+    capability = np.asarray(capability, dtype=float)
+    reachable = np.isfinite(capability)  # -inf: no model offered, no users
+    gap = np.where(reachable, capability - reference, 0.0)
+    return np.where(reachable, users_mean * np.power(10.0, elasticity * gap), 0.0)
 
 
 def expected_margin(revenue_k: np.ndarray | float, compute_k: np.ndarray | float,

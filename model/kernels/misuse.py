@@ -23,26 +23,33 @@ def marginal_uplift(capability: np.ndarray | float, threshold: float, scale: flo
 
 
 def strip_success(resources_usd: np.ndarray, strip_cost_usd: float) -> np.ndarray:
-    """Chance that an actor removes safety training from open weights (about $200: Lermen 2023)."""
+    """Whether an actor can remove safety training from open weights (about $200: Lermen 2023)."""
     return resources_usd >= strip_cost_usd
 
 
-def choose_route(
-    open_uplift: float, api_uplift: float, api_refusal: float, detect: float,
-    can_strip: np.ndarray, banned: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+def open_uplift_kept(can_strip: np.ndarray) -> np.ndarray:
+    """Share of an open model's uplift an actor gets: all of it once safeguards are stripped
+    (refusals then fall to about 1%, Gade et al. 2023); about 1% otherwise, since safety-tuned
+    chat models refuse nearly all harmful requests (assumption)."""
+    return np.where(can_strip, 1.0, 0.01).astype(np.float32)
+
+
+def choose_route(open_gain: np.ndarray, api_expected: np.ndarray, api_gain: float,
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Each actor's access route and the uplift it gives them.
 
-    Open weights give their full uplift to actors who can strip safeguards (about 1% refusals
-    remain otherwise, Gade et al. 2023). An API gives its uplift minus refusals, discounted by the
-    chance of being detected; banned actors cannot use it.
+    Args:
+        open_gain: uplift each actor gets from the best open weights.
+        api_expected: uplift each actor expects from the best API, after refusals and discounted
+            by the chance of detection (zero for banned actors).
+        api_gain: uplift an API gives after refusals, when not detected.
     """
-    open_gain = np.where(can_strip, open_uplift, 0.01 * open_uplift)
-    api_gain = np.where(banned, 0.0, api_uplift * (1.0 - api_refusal) * (1.0 - detect))
-    route = np.where(open_gain >= api_gain, OPEN_ROUTE, API_ROUTE).astype(np.int8)
-    route[np.maximum(open_gain, api_gain) <= 0.0] = NO_ROUTE
-    gain = np.where(route == OPEN_ROUTE, open_gain, api_uplift * (1.0 - api_refusal))
-    gain[route == NO_ROUTE] = 0.0
+    use_api = api_expected > open_gain
+    route = np.where(use_api, API_ROUTE, OPEN_ROUTE).astype(np.int8)
+    gain = np.where(use_api, np.float32(api_gain), open_gain)
+    none = np.maximum(open_gain, api_expected) <= 0.0
+    route[none] = NO_ROUTE
+    gain[none] = 0.0
     return route, gain
 
 
@@ -57,6 +64,6 @@ def attack_success_probability(uplift: np.ndarray, sophistication: np.ndarray,
     return attack / (attack + defense) * (1.0 - watermark_block)
 
 
-def detection_probability(monitoring: float, sophistication: np.ndarray) -> np.ndarray:
-    """Chance an API abuser is detected this month; sophisticated actors evade more often."""
-    return monitoring / (1.0 + 0.5 * sophistication)
+def evasion(sophistication: np.ndarray) -> np.ndarray:
+    """Factor on a lab's monitoring: sophisticated actors are detected less often."""
+    return (1.0 / (1.0 + 0.5 * sophistication)).astype(np.float32)

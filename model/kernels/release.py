@@ -19,7 +19,7 @@ COMMERCIAL_VALUE = np.array([0.5, 0.6, 1.0, 0.35, 0.2])
 ECOSYSTEM_VALUE = np.array([0.0, 0.4, 0.1, 0.9, 1.0])
 # Share of the harm a model enables that stays attributable to its developer: an API can be
 # monitored, rate-limited and cut; released weights cannot be recalled (Kapoor et al. 2024).
-HARM_EXPOSURE = np.array([0.02, 0.3, 0.3, 1.0, 1.0])
+HARM_EXPOSURE = np.array([0.02, 0.3, 0.15, 1.0, 1.0])
 
 
 def allowed_modes(regime: str, capability: float, threshold: float) -> np.ndarray:

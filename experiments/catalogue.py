@@ -1,0 +1,44 @@
+"""The shipped scenarios in ``scenarios/``: listing them and finding one by name.
+
+A command that takes a scenario accepts a path or the bare name of a shipped scenario, so
+``aiecosim run api-only-world`` works from any folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from model.errors import ScenarioError
+from model.scenario import BASELINE
+
+CATALOGUE = BASELINE.parent
+SCHEMA_FILE = CATALOGUE / "scenario.schema.json"
+
+
+def shipped() -> list[Path]:
+    """Every scenario file shipped in the catalogue, by name."""
+    return sorted(CATALOGUE.glob("*.toml"))
+
+
+def find_scenario(text: str) -> Path:
+    """The file ``text`` names: an existing path, else a shipped scenario of that bare name.
+
+    A bare name that matches nothing is a one-line error listing the closest shipped names; any
+    other path is returned as given, for ``Scenario.load`` to report.
+    """
+    path = Path(text)
+    try:
+        if path.exists():
+            return path
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        return path
+    if path.suffix or path.parent != Path("."):
+        return path
+    candidate = CATALOGUE / f"{text}.toml"
+    if candidate.is_file():
+        return candidate
+    names = [p.stem for p in shipped()]
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"shipped scenarios are: {', '.join(names)}"
+    raise ScenarioError(text, "", f"no such file or shipped scenario; {hint}")

@@ -1,0 +1,94 @@
+"""A commented starter scenario file that extends another and shows the levers to change.
+
+The levers and their descriptions come from the schema (fields marked ``lever``), with the
+values of the scenario being extended, so the starter never repeats a default of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel
+
+from model.errors import ScenarioError
+from model.scenario import SCHEMA_VERSION, Scenario
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
+
+
+def check_name(name: str) -> str:
+    """A scenario name usable as a file name: letters, digits, '-' and '_'."""
+    stem = name.removesuffix(".toml")
+    if not NAME.fullmatch(stem):
+        raise ScenarioError("NAME", name, "expected letters, digits, '-' or '_' "
+                            "(at most 80, starting with a letter or digit)")
+    return stem
+
+
+def starter_text(name: str, parent: Scenario, parent_file: Path, target: Path,
+                 schema_file: Path) -> str:
+    """The text of ``target``, a new scenario ``name`` that extends ``parent_file``."""
+    extends = _relative(parent_file, target.parent)
+    lines = [
+        f"#:schema {_schema_ref(_relative(schema_file, target.parent))}",
+        f"# {name}: a world built on {parent.name} that changes only what it is about.",
+        "#",
+        "# Question it serves: (say what this world asks, in a sentence or two)",
+        "# Sources: (cite where each number you change comes from; CALIBRATION.md lists many)",
+        "#",
+        f"# Uncomment and change only the keys this world is about; the values shown are {parent.name}'s.",
+        "# `aiecosim scenario diff PARENT THIS_FILE` shows what you changed, and",
+        "# `aiecosim scenario show THIS_FILE` the whole world after extends.",
+        f"schema_version = {SCHEMA_VERSION}",
+        _toml_line("extends", extends),
+        _toml_line("name", name),
+        _toml_line("description", f"Built on {parent.name}."),
+    ]
+    lines += _lever_lines(parent, ())
+    lines += _lab_lines(parent)
+    return "\n".join(lines) + "\n"
+
+
+def _lever_lines(section: BaseModel, path: tuple[str, ...]) -> list[str]:
+    """Commented ``key = value`` lines for the levers of ``section``, table by table."""
+    own, nested = [], []
+    for key, field in type(section).model_fields.items():
+        value = getattr(section, key)
+        if isinstance(value, BaseModel):
+            nested += _lever_lines(value, (*path, key))
+        elif (field.json_schema_extra or {}).get("lever"):
+            doc = (field.description or "").split(" Source:")[0].rstrip(".")
+            own.append(f"# {_toml_line(key, value):<40} # {doc}")
+    if own:
+        own = ["", f"# [{'.'.join(path)}]", *own]
+    return own + nested
+
+
+def _lab_lines(parent: Scenario) -> list[str]:
+    lab = parent.labs[0]
+    return [
+        "",
+        "# Labs merge by name: a [[labs]] table with an existing name changes that lab's keys;",
+        "# a new name adds a lab (see `aiecosim scenario schema` for every key of a lab).",
+        "# [[labs]]",
+        f"# {_toml_line('name', lab.name)}",
+        f"# {_toml_line('openness', lab.openness)}",
+    ]
+
+
+def _schema_ref(relative: str) -> str:
+    # Editors' TOML plugins read the directive as a URL-like reference: "./x" for a sibling.
+    return relative if relative.startswith("../") else f"./{relative}"
+
+
+def _toml_line(key: str, value: Any) -> str:
+    return tomli_w.dumps({key: value}).strip()
+
+
+def _relative(path: Path, start: Path) -> str:
+    """``path`` relative to the folder ``start``, with forward slashes, as shared files need."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(start).resolve())).as_posix()

@@ -1,0 +1,91 @@
+"""Mechanisms that no stylized fact pins on its own: adaptive regulation, evaluation mandates,
+scheduled events, the regime's constraint on releases, and the model's Mesa structure."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import EcosystemModel, Scenario, simulate
+from model.agents.academics import AcademicPopulation
+from model.agents.bad_actors import BadActorPopulation
+from model.agents.lab import FrontierLab
+from model.agents.regulator import Regulator
+from model.agents.startups import StartupPopulation
+from model.kernels.release import WEIGHTS_PUBLIC
+
+from conftest import across_seeds
+
+
+def test_model_is_a_mesa_model_with_every_agent_type(baseline):
+    model = EcosystemModel(scenario=baseline, rng=1)
+    model.step()
+    types = set(model.agents_by_type)
+    assert {FrontierLab, Regulator, StartupPopulation, AcademicPopulation,
+            BadActorPopulation} <= types
+    assert len(model.agents_by_type[FrontierLab]) == len(baseline.labs)
+    assert model.steps == 1
+
+
+def test_adaptive_regulator_tightens_after_harm_with_a_lag(baseline):
+    adaptive = baseline.with_overrides({
+        "policy.adaptive.enabled": True, "policy.adaptive.harm_trigger_usd_bn": 0.5,
+        "policy.adaptive.lag_months": 6, "policy.adaptive.liability_step": 0.2,
+        "policy.adaptive.restrict_release_after": 2,
+    })
+    model = EcosystemModel(adaptive, rng=2)
+    for _ in range(adaptive.steps):
+        model.step()
+    strength = model.recorder.column("liability_strength")
+    harm = model.recorder.column("misuse_harm")
+    first_rise = int(np.argmax(strength > strength[0]))  # row of the month it first tightened
+    assert strength[-1] > strength[0] + 0.3  # tightened at least twice
+    # It acted on the three months that ended six months before: rows first_rise-8 .. -6.
+    assert harm[first_rise - 8:first_rise - 5].mean() > 0.5
+    assert harm[:first_rise - 5].max() > 0.5
+    assert model.regulator.regime == "api-only"
+
+
+def test_regime_forbids_releasing_weights_above_the_threshold(baseline):
+    api_only = baseline.with_overrides({"policy.release_regime": "api-only"})
+    model = EcosystemModel(api_only, rng=0)
+    for _ in range(60):
+        model.step()
+        for lab in model.labs:
+            if lab.capability > api_only.policy.api_only_threshold:
+                assert not WEIGHTS_PUBLIC[lab.mode]
+
+
+def test_evaluation_mandate_costs_delays_and_mitigates_api_misuse():
+    mandate = {"policy.evaluation.mandate": True, "policy.evaluation.compute_threshold_flop": 1e25,
+               "policy.evaluation.effectiveness": 0.8, "policy.release_regime": "api-only"}
+    api_only = {"policy.release_regime": "api-only"}
+    assert across_seeds(mandate, "evaluation_cost", 4).mean() > 0
+    assert across_seeds(mandate, "misuse_harm_api", 4).mean() < \
+        0.7 * across_seeds(api_only, "misuse_harm_api", 4).mean()
+
+
+def test_scheduled_leak_makes_a_closed_flagship_public(baseline):
+    leak = baseline.with_overrides({"events": [{"month": 3, "kind": "leak", "lab": "closed-leader"}]})
+    model = EcosystemModel(leak, rng=0)
+    for _ in range(3):
+        model.step()
+    leader = next(lab for lab in model.labs if lab.spec.name == "closed-leader")
+    assert leader.weights_public
+    assert model.world.open_capability >= leader.capability
+
+
+def test_restored_api_serves_abusers_and_customers_again(baseline):
+    events = [{"month": 24, "kind": "cut-api", "lab": "*"},
+              {"month": 48, "kind": "restore-api", "lab": "*"}]
+    frame = simulate(baseline.with_overrides({"events": events}), seed=1)
+    api = frame["misuse_attempts_api"].to_numpy()
+    assert api[23:47].sum() == 0 and api[47:].sum() > 0
+
+
+def test_unknown_event_lab_is_a_clear_error(baseline):
+    import pytest
+
+    from model import ScenarioError
+
+    with pytest.raises(ScenarioError, match="event names unknown lab 'nobody'"):
+        baseline.with_overrides({"events": [{"month": 3, "kind": "leak", "lab": "nobody"}]})

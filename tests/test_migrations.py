@@ -1,0 +1,118 @@
+"""Files of an older schema version are upgraded on load with a note; newer ones are refused."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+
+import pytest
+
+from model import Scenario, ScenarioError
+from model import migrations
+from model.scenario import SCHEMA_VERSION
+
+from conftest import REPO, SCENARIOS
+
+AIECOSIM = REPO / ".venv" / "bin" / "aiecosim"
+VERSION_1 = f"""schema_version = 1
+extends = "{SCENARIOS / 'baseline.toml'}"
+name = "written-for-version-1"
+
+[technology]
+inference_price_decline = 10.0
+research_spillover = 0.2
+"""
+
+
+def test_version_1_file_loads_without_the_key_version_2_dropped(tmp_path, caplog):
+    path = tmp_path / "old.toml"
+    path.write_text(VERSION_1)
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        sc = Scenario.load(path)
+    assert sc.schema_version == SCHEMA_VERSION == 2
+    assert sc.technology.research_spillover == 0.2  # the rest of the file still applies
+    assert "inference_price_decline" not in sc.to_dict()["technology"]
+    [note] = [r.getMessage() for r in caplog.records]
+    assert str(path) in note and "schema_version 1 upgraded to 2" in note
+    assert "technology.inference_price_decline" in note
+
+
+def test_current_version_loads_without_a_note(caplog):
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        Scenario.load(SCENARIOS / "baseline.toml")
+    assert caplog.records == []
+
+
+def test_the_dropped_key_is_unknown_in_a_current_file(tmp_path):
+    path = tmp_path / "new.toml"
+    path.write_text(VERSION_1.replace("schema_version = 1", f"schema_version = {SCHEMA_VERSION}"))
+    with pytest.raises(ScenarioError, match="technology.inference_price_decline: unknown key"):
+        Scenario.load(path)
+
+
+def test_each_file_of_an_extends_chain_is_upgraded_on_its_own(tmp_path, caplog):
+    (tmp_path / "old.toml").write_text(VERSION_1)
+    kid = tmp_path / "kid.toml"
+    kid.write_text(f'schema_version = {SCHEMA_VERSION}\nextends = "old.toml"\nname = "kid"\n')
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        sc = Scenario.load(kid)
+    assert sc.name == "kid" and sc.technology.research_spillover == 0.2
+    assert [str(tmp_path / "old.toml") in r.getMessage() for r in caplog.records] == [True]
+
+
+def test_a_plain_mapping_of_an_older_version_is_upgraded_too(caplog):
+    data = Scenario.baseline().to_dict()
+    data["schema_version"] = 1
+    data["technology"]["inference_price_decline"] = 10.0
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        sc = Scenario.from_dict(data, "notebook")
+    assert sc.schema_version == SCHEMA_VERSION
+    assert "notebook: schema_version 1 upgraded" in caplog.records[0].getMessage()
+
+
+def test_migrations_run_in_order_from_the_file_version(monkeypatch, caplog):
+    # A registry as it will look after two more schema changes: each step sees the last's output.
+    seen = []
+
+    def rename(data):
+        seen.append(("2->3", dict(data)))
+        data["renamed"] = data.pop("old", None)
+        return data, ["renamed old to renamed"]
+
+    def drop(data):
+        seen.append(("3->4", dict(data)))
+        data.pop("renamed")
+        return data, ["dropped renamed"]
+
+    monkeypatch.setitem(migrations.MIGRATIONS, 2, rename)
+    monkeypatch.setitem(migrations.MIGRATIONS, 3, drop)
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        out = migrations.migrate({"schema_version": 2, "old": 5}, "f.toml", current=4)
+    assert out == {"schema_version": 4}
+    assert [step for step, _ in seen] == ["2->3", "3->4"]
+    assert seen[1][1]["renamed"] == 5
+    assert caplog.records[0].getMessage() == (
+        "f.toml: schema_version 2 upgraded to 4 on load: renamed old to renamed; dropped renamed")
+
+
+def test_a_gap_in_the_registry_is_a_clear_error(monkeypatch):
+    monkeypatch.delitem(migrations.MIGRATIONS, 1)
+    with pytest.raises(ScenarioError, match=r"f\.toml: schema_version: no upgrade from version 1 to 2"):
+        migrations.migrate({"schema_version": 1}, "f.toml")
+
+
+@pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, 0, "two", True, 1.5])
+def test_versions_it_cannot_upgrade_are_left_for_validation(version):
+    data = {"schema_version": version, "name": "x"}
+    assert migrations.migrate(data, "f.toml") is data
+
+
+def test_the_command_line_prints_the_upgrade_note_as_one_line(tmp_path):
+    path = tmp_path / "old.toml"
+    path.write_text(VERSION_1)
+    done = subprocess.run([str(AIECOSIM), "scenario", "validate", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    [note] = done.stderr.splitlines()
+    assert note.startswith(f"{path}: schema_version 1 upgraded to 2")
+    assert f"{path}: ok" in done.stdout

@@ -1,0 +1,114 @@
+"""Property-based tests over the whole parameter box: metrics stay finite and in range.
+
+The strategies are generated from the scenario schema's own bounds, so a new parameter is
+covered without touching this file.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import annotated_types as at
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from model import Scenario, simulate
+from model.scenario import Lab, Populations
+
+SHARES = ("labs_open_share", "startups_open_share", "compute_share_top3", "liability_strength",
+          "safety_effort")
+COUNTS = ("labs_active", "startups_active", "misuse_attempts", "misuse_incidents",
+          "misuse_attempts_open", "misuse_attempts_api", "severe_incidents", "api_bans")
+NON_NEGATIVE = ("innovation", "academic_output", "safety_research", "defense_capacity",
+                "misuse_harm", "misuse_harm_open", "misuse_harm_api", "liability_paid",
+                "evaluation_cost", "public_compute_used", "open_lag_months")
+SKIPPED = {"schema_version", "name", "description", "steps", "start_year", "labs", "events",
+           "release_plan", "count", "initial_mode"}
+SMALL_COUNT = st.integers(10, 300)  # population sizes: small, so each example runs in ms
+
+
+def leaf_strategy(field) -> st.SearchStrategy | None:
+    """A strategy for one scalar field, within its schema bounds; None for non-scalars."""
+    annotation = field.annotation
+    if annotation is bool:
+        return st.booleans()
+    if typing.get_origin(annotation) is typing.Literal:
+        return st.sampled_from(typing.get_args(annotation))
+    if annotation not in (int, float):
+        return None
+    lo = hi = None
+    for rule in field.metadata:
+        if isinstance(rule, at.Ge):
+            lo = rule.ge
+        elif isinstance(rule, at.Gt):
+            lo = rule.gt + (1 if annotation is int else 1e-6)
+        elif isinstance(rule, at.Le):
+            hi = rule.le
+    if annotation is int:
+        return st.integers(int(lo), int(hi))
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def section_strategies(model: type[BaseModel], prefix: str) -> dict[str, st.SearchStrategy]:
+    out: dict[str, st.SearchStrategy] = {}
+    for name, field in model.model_fields.items():
+        if name in SKIPPED:
+            continue
+        key = f"{prefix}{name}"
+        nested = field.annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel):
+            out.update(section_strategies(nested, f"{key}."))
+            continue
+        strategy = leaf_strategy(field)
+        if strategy is not None:
+            out[key] = strategy
+    return out
+
+
+def parameter_box() -> st.SearchStrategy[dict]:
+    """Every scalar of the scenario at once, plus small populations and every lab's fields."""
+    baseline = Scenario.baseline()
+    fields = section_strategies(Scenario, "")
+    for population in Populations.model_fields:
+        fields[f"populations.{population}.count"] = SMALL_COUNT
+    for lab in baseline.labs:
+        for key, strategy in section_strategies(Lab, f"labs.{lab.name}.").items():
+            if not key.endswith(".name"):
+                fields[key] = strategy
+    return st.fixed_dictionaries(fields)
+
+
+BOX = parameter_box()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(overrides=BOX, seed=st.integers(0, 2**31 - 1), steps=st.integers(1, 36))
+def test_metrics_stay_finite_and_in_range_over_the_parameter_box(overrides, seed, steps):
+    scenario = Scenario.baseline().with_overrides({**overrides, "steps": steps})
+    frame = simulate(scenario, seed=seed)
+    values = frame.drop("step").to_numpy()
+    assert np.isfinite(values).all(), frame.columns
+    for column in SHARES:
+        assert frame[column].min() >= 0.0 and frame[column].max() <= 1.0, column
+    for column in COUNTS + NON_NEGATIVE:
+        assert frame[column].min() >= 0.0, column
+    assert frame["hhi"].min() >= 0.0 and frame["hhi"].max() <= 10_000.0
+    assert np.all(np.diff(frame["open_capability"].to_numpy()) >= 0.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(regime=st.sampled_from(["open-weights", "api-only", "lab-choice"]),
+       strength=st.floats(0, 1), bearer=st.sampled_from(["developer", "deployer", "shared"]),
+       subsidy=st.floats(0, 100), seed=st.integers(0, 1000))
+def test_policy_levers_never_break_the_run(regime, strength, bearer, subsidy, seed):
+    scenario = Scenario.baseline().with_overrides({
+        "policy.release_regime": regime, "policy.liability.strength": strength,
+        "policy.liability.bearer": bearer, "policy.compute_subsidy.budget_usd_bn": subsidy,
+        "steps": 24, "populations.startups.count": 500, "populations.academics.count": 200,
+        "populations.bad_actors.count": 500,
+    })
+    frame = simulate(scenario, seed=seed)
+    assert np.isfinite(frame.drop("step").to_numpy()).all()
+    assert 0.0 <= frame["hhi"].min() and frame["hhi"].max() <= 10_000.0

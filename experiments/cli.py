@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-BUILT_IN = ("experiments.cli_run", "experiments.cli_scenario")
+BUILT_IN = ("experiments.cli_run", "experiments.cli_sweep", "experiments.cli_scenario")
 
 
 @app.callback()

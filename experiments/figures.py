@@ -48,6 +48,11 @@ def plot_bands(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
     return fig
 
 
+def _level(value) -> str:
+    """A lever's level as a short label: 0.6000000000000001 -> 0.6."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
 def plot_heatmap(grid: pl.DataFrame, x: str, y: str, metric: str,
                  value: str | None = None) -> go.Figure:
     """A phase diagram: ``metric`` over two varied levers.
@@ -63,12 +68,16 @@ def plot_heatmap(grid: pl.DataFrame, x: str, y: str, metric: str,
     ys = sorted(grid[y].unique().to_list())
     lookup = {(r[x], r[y]): r[value] for r in grid.select([x, y, value]).iter_rows(named=True)}
     z = [[lookup.get((xv, yv)) for xv in xs] for yv in ys]
-    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=z, colorscale="Viridis",
+    fig = go.Figure(go.Heatmap(x=[_level(v) for v in xs], y=[_level(v) for v in ys], z=z,
+                               colorscale="Viridis",
                                colorbar={"title": metric.replace("_", " ")}))
     fig.update_layout(
         title=f"{metric.replace('_', ' ')} over {x} and {y}", xaxis_title=x, yaxis_title=y,
         template="plotly_white", margin={"l": 70, "r": 20, "t": 50, "b": 50},
     )
+    # Levels are often unevenly spaced (0, 0.25, 0.5, 1, 2, 4): one equal cell per level.
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
     return fig
 
 

@@ -13,6 +13,7 @@ from model.agents.regulator import Regulator
 from model.agents.startups import StartupPopulation
 from model.kernels.misuse import API_ROUTE, OPEN_ROUTE
 from model.kernels.policy import liability_shares
+from model.kernels.race import race_pressure
 from model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
 from model.metrics import MetricsRecorder
 from model.scenario import Scenario
@@ -41,6 +42,7 @@ class EcosystemModel(mesa.Model):
         self.bad_actors = BadActorPopulation(self)
         self.recorder = MetricsRecorder(self.scenario.steps)
         self.events = sorted(self.scenario.events, key=lambda e: e.month)
+        self._race_month, self._race = -1, np.zeros(len(self.labs))
         self.comply_at_start()
         self.world.begin(self.lab_capabilities())
         self.access: Access = build_access(self)
@@ -77,8 +79,18 @@ class EcosystemModel(mesa.Model):
     def lab_capabilities(self) -> np.ndarray:
         return np.array([lab.capability for lab in self.labs if lab.active])
 
-    def active_lab_indices(self) -> np.ndarray:
-        return np.array([lab.index for lab in self.labs if lab.active])
+    def race_pressures(self) -> np.ndarray:
+        """Race pressure on every lab (index = lab), from rivals' capabilities at the start of
+        this month; computed once a month, whichever lab asks first."""
+        if self._race_month != self.steps:
+            race = self.scenario.race
+            active = [lab for lab in self.labs if lab.active]
+            pressure = race_pressure(np.array([lab.capability for lab in active]), race.rivalry,
+                                     race.gap_scale)
+            self._race = np.zeros(len(self.labs))
+            self._race[[lab.index for lab in active]] = pressure
+            self._race_month = self.steps
+        return self._race
 
     def publish_weights(self, lab: FrontierLab) -> None:
         """A lab's flagship weights are now public, for good."""

@@ -62,8 +62,9 @@ class MetricsRecorder:
         d["open_capability"][row] = world.open_capability
         d["open_lag_months"][row] = world.open_lag
         d["labs_active"][row] = len(labs)
-        d["labs_open_share"][row] = np.mean([lab.weights_public for lab in labs]) if labs else 0.0
-        d["safety_effort"][row] = np.mean([lab.safety_effort for lab in labs]) if labs else 0.0
+        n_labs = len(labs) or 1  # plain Python: numpy's overhead dominates for a handful of labs
+        d["labs_open_share"][row] = sum(lab.weights_public for lab in labs) / n_labs
+        d["safety_effort"][row] = sum(lab.safety_effort for lab in labs) / n_labs
         d["compute_share_top3"][row] = compute_share_top3(model)
         d["startups_active"][row] = startups.active
         d["startups_open_share"][row] = startups.open_share

@@ -37,3 +37,10 @@ def across_seeds(overrides: dict | None, metric: str, seeds: int = 8,
                  months: slice = slice(None)) -> np.ndarray:
     """The mean of ``metric`` over ``months`` for each seed."""
     return np.array([run(overrides, s)[metric].to_numpy()[months].mean() for s in range(seeds)])
+
+
+def pytest_setup_options():
+    """Headless Chromium for the dashboard's browser tests (dash[testing]'s ``dash_duo``)."""
+    from dashboard_support import chrome_options
+
+    return chrome_options()

@@ -25,6 +25,7 @@ class AcademicPopulation(mesa.Agent):
         self.productivity = np.exp(0.5 * draws[0] - 0.125).astype(F32)
         self.compute_k = (p.compute_usd_k * np.exp(draws[1])).astype(F32)
         self.is_safety = rng.random(n) < p.safety_share
+        self.own_compute_usd = float(self.compute_k.sum(dtype=np.float64)) * 1e3
         self.output = 0.0
         self.safety_output = 0.0
         self.public_compute_usd_bn = 0.0
@@ -51,8 +52,7 @@ class AcademicPopulation(mesa.Agent):
 
     def compute_spend_usd(self) -> float:
         """Monthly compute all groups buy, their own budgets plus public compute."""
-        return float(self.compute_k.sum(dtype=np.float64)) * 1e3 \
-            + self.model.regulator.academic_pool_k * 1e3
+        return self.own_compute_usd + self.model.regulator.academic_pool_k * 1e3
 
     @property
     def value_usd_bn(self) -> float:

@@ -10,7 +10,7 @@ import numpy as np
 from model.kernels.frontier import run_capability
 from model.kernels.misuse import marginal_uplift
 from model.kernels.policy import evaluation_applies, liability_shares
-from model.kernels.race import race_pressure, safety_effort
+from model.kernels.race import safety_effort
 from model.kernels.release import (
     API,
     MODES,
@@ -100,11 +100,10 @@ class FrontierLab(mesa.Agent):
             self.model.publish_weights(self)
 
     def set_safety_effort(self) -> None:
-        rivals = self.model.lab_capabilities()
-        race, reward = self.model.scenario.race, self.model.regulator.safety_reward
-        pressure = race_pressure(rivals, race.rivalry, race.gap_scale)
-        own = int(np.flatnonzero(self.model.active_lab_indices() == self.index)[0])
-        self.safety_effort = float(safety_effort(np.array(self.spec.safety), pressure[own], reward))
+        """Safety effort under the race pressure the lab faces this month (see race_pressures)."""
+        pressure = self.model.race_pressures()[self.index]
+        reward = self.model.regulator.safety_reward
+        self.safety_effort = float(safety_effort(np.array(self.spec.safety), pressure, reward))
 
     def train(self, month: int) -> None:
         """Train the next flagship with this month's compute, algorithms and safety tax."""

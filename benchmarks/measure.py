@@ -1,0 +1,82 @@
+"""Time one model in this process and report it as one JSON line (run in a fresh subprocess).
+
+    python -m benchmarks.measure vectorized --members 100000 --months 120
+    python -m benchmarks.measure reference --members 100000 --months 3
+    python -m benchmarks.measure vectorized --repeats 7        # the shipped baseline, as is
+
+A fresh process per measurement keeps sizes from sharing caches or heap, so its peak resident
+memory (``ru_maxrss``) is that one model's, plus the interpreter and imports (reported apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+
+from model.ecosystem import EcosystemModel
+from model.scenario import Scenario
+
+from benchmarks.reference_mesa import ReferenceEcosystemModel
+from benchmarks.sizes import scaled
+
+ENGINES = {"vectorized": EcosystemModel, "reference": ReferenceEcosystemModel}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def time_run(engine: str, scenario: Scenario, seed: int) -> dict:
+    """Build the model and step it through the scenario's months, timing each step."""
+    start = time.perf_counter()
+    model = ENGINES[engine](scenario=scenario, rng=seed)
+    built = time.perf_counter()
+    step_s = []
+    for _ in range(scenario.steps):
+        before = time.perf_counter()
+        model.step()
+        step_s.append(time.perf_counter() - before)
+    model.recorder.to_frame(scenario.start_year)  # what simulate() returns is part of a run
+    return {"init_s": built - start, "run_s": sum(step_s),
+            "total_s": time.perf_counter() - start, "step_s": step_s}
+
+
+def measure(engine: str, members: int | None, months: int | None, repeats: int,
+            seed: int) -> dict:
+    scenario = Scenario.baseline()
+    if members is not None:
+        scenario = scaled(scenario, members, months or scenario.steps)
+    elif months is not None:
+        scenario = scenario.with_overrides({"steps": months})
+    pops = scenario.populations
+    imports_mb = peak_rss_mb()
+    runs = [time_run(engine, scenario, seed + r) for r in range(repeats)]
+    return {
+        "engine": engine,
+        "members": pops.startups.count + pops.academics.count + pops.bad_actors.count,
+        "months": scenario.steps,
+        "runs": runs,
+        "imports_rss_mb": imports_mb,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.measure", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("engine", choices=sorted(ENGINES))
+    parser.add_argument("--members", type=int, help="population members (default: as shipped)")
+    parser.add_argument("--months", type=int, help="months to simulate (default: as shipped)")
+    parser.add_argument("--repeats", type=int, default=1, help="runs, each with its own seed")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    result = measure(args.engine, args.members, args.months, args.repeats, args.seed)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

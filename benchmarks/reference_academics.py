@@ -1,0 +1,81 @@
+"""Academics the plain Mesa way: one ``mesa.Agent`` per research group, stepped in random order.
+
+The rules are those of ``model.agents.academics`` (the same ``research_output`` kernel, called
+with one group's scalars). The access every group has this month is computed once by the cohort.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from model.agents.academics import GENERAL_API_ACCESS
+from model.kernels.research import research_output
+
+
+class ResearchGroup(mesa.Agent):
+    """One academic group: productivity, its own compute budget, safety field or not."""
+
+    def __init__(self, model: mesa.Model, cohort: "AcademicCohort") -> None:
+        super().__init__(model)
+        p = cohort.params
+        self.cohort = cohort
+        z_productivity, z_compute = model.rng.standard_normal(2)
+        # Lognormal productivity with mean 1; compute budgets spread an order of magnitude.
+        self.productivity = math.exp(0.5 * z_productivity - 0.125)
+        self.compute_k = p.compute_usd_k * math.exp(z_compute)
+        self.is_safety = model.rng.random() < p.safety_share
+
+    def step(self) -> None:
+        """A month's research with this month's access and compute; report it to the cohort."""
+        c = self.cohort
+        access = c.safety_access if self.is_safety else c.general_access
+        output = float(research_output(self.productivity, self.compute_k, c.subsidy_k, access,
+                                       c.params.compute_usd_k, self.model.rng.random()))
+        c.output += output / 1000.0  # per thousand groups' worth of typical output
+        if self.is_safety:
+            c.safety_output += output / 1000.0
+
+
+class AcademicCohort:
+    """The model's view of the per-agent academics: this month's access and its totals.
+
+    Exposes what ``EcosystemModel`` and ``model.metrics`` read from ``AcademicPopulation``.
+    """
+
+    def __init__(self, model: mesa.Model) -> None:
+        self.model = model
+        self.params = model.scenario.populations.academics
+        for _ in range(self.params.count):
+            ResearchGroup(model, self)
+        self.own_compute_k = sum(group.compute_k for group in self.groups)  # budgets are fixed
+        self.output = self.safety_output = self.public_compute_usd_bn = 0.0
+
+    @property
+    def groups(self) -> "mesa.agentset.AgentSet":
+        return self.model.agents_by_type[ResearchGroup]
+
+    def step(self) -> None:
+        """Set this month's access and subsidy, let every group work in random order."""
+        p, model = self.params, self.model
+        access, world = model.access, model.world
+        any_model = access.open_available or np.isfinite(access.api_capability).any()
+        depth = world.open_depth
+        self.safety_access = p.api_access_factor + (1.0 - p.api_access_factor) * depth
+        self.general_access = GENERAL_API_ACCESS + (1.0 - GENERAL_API_ACCESS) * depth
+        if not any_model:
+            self.safety_access = self.general_access = 0.0
+        self.subsidy_k = model.regulator.academic_pool_k / p.count
+        self.output = self.safety_output = 0.0
+        self.groups.shuffle_do("step")
+        self.public_compute_usd_bn = model.regulator.academic_pool_k / 1e6
+
+    def compute_spend_usd(self) -> float:
+        """Monthly compute all groups buy, their own budgets plus public compute."""
+        return self.own_compute_k * 1e3 + self.model.regulator.academic_pool_k * 1e3
+
+    @property
+    def value_usd_bn(self) -> float:
+        return self.output * 1000.0 * self.params.value_per_output_usd_k / 1e6

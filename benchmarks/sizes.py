@@ -1,0 +1,43 @@
+"""Benchmark sizes: a total of population members split into startups, academics, bad actors."""
+
+from __future__ import annotations
+
+from model.scenario import Scenario
+
+# Share of a total N of members in each population (startups, academics, bad actors). The
+# shipped baseline has 20k / 5k / 10k; this split keeps startups the largest population and
+# bad actors the next, and makes sizes easy to read.
+SPLIT = {"startups": 0.5, "academics": 0.1, "bad_actors": 0.4}
+SPLIT_TEXT = "50% startups, 10% academics, 40% bad actors"
+SUFFIXES = {"k": 1_000, "m": 1_000_000}
+
+
+def parse_size(text: str) -> int:
+    """``"10k"`` → 10000, ``"1M"`` → 1000000, ``"2500"`` → 2500."""
+    text = text.strip().lower().replace("_", "")
+    scale = SUFFIXES.get(text[-1:], 1)
+    number = text[:-1] if text[-1:] in SUFFIXES else text
+    try:
+        value = float(number) * scale
+    except ValueError:
+        raise ValueError(f"expected a size like 10k, 100k or 1M, found {text!r}") from None
+    if value < 30 or value != int(value):
+        raise ValueError(f"expected a whole number of members of at least 30, found {text!r}")
+    return int(value)
+
+
+def format_size(members: int) -> str:
+    """1000000 → "1M", 100000 → "100k", 2500 → "2500"."""
+    for suffix, scale in (("M", 1_000_000), ("k", 1_000)):
+        if members >= scale and members % scale == 0:
+            return f"{members // scale}{suffix}"
+    return str(members)
+
+
+def scaled(scenario: Scenario, members: int, months: int) -> Scenario:
+    """``scenario`` with ``members`` split by ``SPLIT`` and ``months`` steps."""
+    counts = {name: int(round(members * share)) for name, share in SPLIT.items()}
+    return scenario.with_overrides({
+        "steps": months,
+        **{f"populations.{name}.count": count for name, count in counts.items()},
+    })

@@ -1,0 +1,125 @@
+"""The benchmark suite: each size and model measured in its own fresh Python process."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+from benchmarks.machine import describe, load_average
+
+
+class BenchError(RuntimeError):
+    """A measurement subprocess failed; the message is its last line of error output."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One model at one size: build time, per-month step times, peak memory."""
+
+    engine: str
+    members: int
+    init_s: float
+    step_s: tuple[float, ...]
+    total_s: float
+    peak_rss_mb: float
+    imports_rss_mb: float
+
+    @property
+    def months(self) -> int:
+        return len(self.step_s)
+
+    @property
+    def run_s(self) -> float:
+        return sum(self.step_s)
+
+    def s_per_month(self, first: int | None = None) -> float:
+        """Mean step time over all months, or over months 1..``first``."""
+        steps = self.step_s[:first] if first else self.step_s
+        return sum(steps) / len(steps)
+
+    @property
+    def months_per_s(self) -> float:
+        return 1.0 / self.s_per_month()
+
+    @property
+    def agent_months_per_s(self) -> float:
+        return self.members * self.months_per_s
+
+
+@dataclass
+class BenchResults:
+    settings: dict
+    machine: dict
+    vectorized: dict[int, Measurement] = field(default_factory=dict)
+    reference: dict[int, Measurement] = field(default_factory=dict)
+    baseline_s: list[float] = field(default_factory=list)  # whole 120-month runs, as shipped
+    load_before: tuple = ()
+    load_after: tuple = ()
+
+    def speedup(self, members: int) -> float | None:
+        """Reference over vectorized time per month, on the same months (1..reference's last)."""
+        ref, vec = self.reference.get(members), self.vectorized.get(members)
+        if ref is None or vec is None:
+            return None
+        return ref.s_per_month() / vec.s_per_month(first=ref.months)
+
+    def scaling_ratio(self) -> float | None:
+        """Largest over smallest time per agent-month across the vectorized sizes."""
+        per_agent = [1.0 / m.agent_months_per_s for m in self.vectorized.values()]
+        return max(per_agent) / min(per_agent) if len(per_agent) > 1 else None
+
+    @property
+    def baseline_median_s(self) -> float | None:
+        return statistics.median(self.baseline_s) if self.baseline_s else None
+
+
+def measure(engine: str, members: int | None, months: int | None, repeats: int = 1) -> dict:
+    """Run ``benchmarks.measure`` in a fresh interpreter and return its JSON report."""
+    args = [sys.executable, "-m", "benchmarks.measure", engine, "--repeats", str(repeats)]
+    if members is not None:
+        args += ["--members", str(members)]
+    if months is not None:
+        args += ["--months", str(months)]
+    done = subprocess.run(args, capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise BenchError(f"{engine} at {members} members: {lines[-1]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def as_measurement(report: dict) -> Measurement:
+    """The fastest of the report's runs: the one least disturbed by other work on the machine
+    (as ``timeit`` reports its best repeat); its peak memory is the process's."""
+    run = min(report["runs"], key=lambda r: r["run_s"])
+    return Measurement(report["engine"], report["members"], run["init_s"], tuple(run["step_s"]),
+                       run["total_s"], report["peak_rss_mb"], report["imports_rss_mb"])
+
+
+def run_suite(sizes: list[int], months: int, reference_months: int, reference_max: int,
+              baseline_runs: int, repeats: int = 3,
+              say: Callable[[str], None] = print) -> BenchResults:
+    """Vectorized at every size (best of ``repeats``), the reference once up to
+    ``reference_max``, then the shipped baseline ``baseline_runs`` times."""
+    results = BenchResults(
+        settings={"sizes": sizes, "months": months, "reference_months": reference_months,
+                  "reference_max": reference_max, "baseline_runs": baseline_runs,
+                  "repeats": repeats},
+        machine=describe(), load_before=load_average())
+    for members in sizes:
+        say(f"vectorized, {members:,} members, {months} months, best of {repeats}")
+        results.vectorized[members] = as_measurement(
+            measure("vectorized", members, months, repeats))
+        if members <= reference_max:
+            say(f"reference, {members:,} members, {reference_months} months")
+            results.reference[members] = as_measurement(
+                measure("reference", members, reference_months))
+    if baseline_runs:
+        say(f"baseline as shipped, {baseline_runs} runs")
+        report = measure("vectorized", None, None, repeats=baseline_runs)
+        results.baseline_s = [run["total_s"] for run in report["runs"]]
+    results.load_after = load_average()
+    return results

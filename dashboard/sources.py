@@ -1,0 +1,92 @@
+"""The only places the dashboard reads files from: ``scenarios/`` and one results folder.
+
+Every name that arrives from a browser (a picker's value, a URL, an uploaded file's ``extends``,
+a typed results folder) is checked here against a listing of the allowed folder, so no request
+can make the server read a file anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from model import Scenario
+from model.errors import ScenarioError
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+MANIFEST = "manifest.json"
+RESULTS_DEPTH = 2  # sweep folders may sit one level down, e.g. results/2024-06/liability
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def list_scenarios(root: Path = SCENARIOS) -> list[str]:
+    """File names of the scenario files directly in ``root``, sorted (baseline first)."""
+    if not root.is_dir():
+        return []
+    names = [p.name for p in root.glob("*.toml") if p.is_file() and _inside(p, root)]
+    return sorted(names, key=lambda n: (n != "baseline.toml", n))
+
+
+def scenario_path(name: str, root: Path = SCENARIOS) -> Path:
+    """The path of scenario file ``name`` in ``root``; anything not in the listing is refused."""
+    if not isinstance(name, str) or name not in list_scenarios(root):
+        shown = name if isinstance(name, str) else repr(name)
+        raise ScenarioError(shown, "", f"not a scenario file in {root.name}/; pick one from the list")
+    return root / name
+
+
+_loaded: dict[tuple[str, int, int], Scenario] = {}
+
+
+def load_scenario(name: str, root: Path = SCENARIOS) -> Scenario:
+    """Load a scenario of ``root`` by file name, reusing the last load while the file is unchanged.
+
+    The key includes the file's modification time and size so an edited file is read again.
+    """
+    path = scenario_path(name, root)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _loaded:
+        _loaded[key] = Scenario.load(path)
+    return _loaded[key]
+
+
+def list_results(root: Path) -> list[str]:
+    """Sweep folders (holding ``manifest.json``) under ``root``, as paths relative to it."""
+    if not root.is_dir():
+        return []
+    found = []
+    for depth in range(RESULTS_DEPTH + 1):
+        pattern = "/".join(["*"] * depth + [MANIFEST]) if depth else MANIFEST
+        for manifest in root.glob(pattern):
+            folder = manifest.parent
+            if manifest.is_file() and _inside(folder, root):
+                found.append(folder.relative_to(root).as_posix() or ".")
+    return sorted(set(found))
+
+
+def results_path(typed: str, root: Path) -> Path:
+    """The sweep folder a user typed or picked, which must lie inside ``root``.
+
+    Raises:
+        ValueError: one line saying why the folder is refused.
+    """
+    text = (typed or "").strip()
+    if not text:
+        raise ValueError("type or pick a sweep folder")
+    if "\x00" in text:
+        raise ValueError("a folder name cannot hold a NUL character")
+    candidate = Path(text) if os.path.isabs(text) else root / text
+    if not _inside(candidate, root):
+        raise ValueError(f"{text}: outside the results folder {root}; pick a folder inside it")
+    folder = candidate.resolve()
+    if not (folder / MANIFEST).is_file():
+        raise ValueError(f"{text}: not a sweep folder (no {MANIFEST}); run `aiecosim sweep` first")
+    return folder

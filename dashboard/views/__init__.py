@@ -1,0 +1,1 @@
+"""One module per view: its layout and the callbacks that belong to it."""

@@ -1,0 +1,158 @@
+"""Explore: the picked world against a reference, over N seeds each.
+
+Time series with 95% bands for the key metrics (the report's ``plot_bands``), and a table of the
+final-year differences with confidence intervals.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import runs
+from dashboard.sources import load_scenario
+from dashboard.stats import differences, final_year
+from experiments.bands import seed_bands
+from experiments.figures import plot_bands
+from model import Scenario
+from model.errors import ScenarioError
+from model.metrics import METRICS
+
+KEY_METRICS: tuple[str, ...] = ("innovation", "hhi", "startups_active", "open_lag_months",
+                                "misuse_harm", "safety_research", "welfare")
+
+
+def graph_id(metric: str) -> str:
+    return f"explore-graph-{metric}"
+
+
+def layout() -> html.Div:
+    graphs = [dbc.Col(dcc.Graph(id=graph_id(m), config={"displaylogo": False, "displayModeBar": "hover"},
+                                style={"height": "300px"}), md=6) for m in KEY_METRICS]
+    return html.Div([
+        html.Div(id="explore-status", className="text-muted small my-2"),
+        html.Div(id="explore-error"),
+        dcc.Loading(html.Div([
+            html.H6("Final-year differences (scenario − reference)", className="mt-2"),
+            html.Div(id="explore-table"),
+            dbc.Row(graphs, className="g-2"),
+        ]), type="default", delay_show=300),
+    ], className="pt-2")
+
+
+def resolve(settings: dict[str, Any], scenarios_dir: Path) -> tuple[Scenario, Scenario]:
+    """The picked scenario with the user's overrides, and the reference scenario."""
+    chosen = load_scenario(settings["scenario"], scenarios_dir)
+    if settings.get("overrides"):
+        chosen = chosen.with_overrides(settings["overrides"], source="dashboard settings")
+    return chosen, load_scenario(settings["reference"], scenarios_dir)
+
+
+def fmt(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def diff_table(table, year: int) -> dbc.Table:
+    head = html.Thead(html.Tr([html.Th(h) for h in
+                               ("metric", "scenario", "reference", "difference", "95% CI")]))
+    rows = []
+    for r in table.iter_rows(named=True):
+        significant = not (math.isnan(r["lo"]) or r["lo"] <= 0 <= r["hi"])
+        rows.append(html.Tr([
+            html.Td(r["metric"].replace("_", " "), title=METRICS.get(r["metric"], "")),
+            html.Td(fmt(r["scenario"]), className="scenario-value"),
+            html.Td(fmt(r["reference"])),
+            html.Td(fmt(r["difference"]), className="fw-semibold" if significant else ""),
+            html.Td(f"[{fmt(r['lo'])}, {fmt(r['hi'])}]"),
+        ], **{"data-metric": r["metric"]}))
+    caption = html.Caption(f"Year {year}: monthly means over the year, averaged over seeds. "
+                           "Intervals pair runs by seed (common random numbers); bold ones "
+                           "exclude zero.", className="small")
+    return dbc.Table([caption, head, html.Tbody(rows)], size="sm", striped=True, hover=True,
+                     id="explore-diff-table", className="small")
+
+
+_drawn: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_drawn_lock = threading.Lock()
+MAX_DRAWN = 64  # recent Explore results kept whole, figures included
+
+
+def compute(settings: dict[str, Any], scenarios_dir: Path) -> dict[str, Any]:
+    """Figures, table and status for ``settings``: the work of one Explore update.
+
+    Runs are cached per seed (``dashboard.runs``); the finished figures are cached too, because
+    building seven plotly figures costs more than reading twenty cached runs.
+    """
+    started = time.perf_counter()
+    chosen, reference = resolve(settings, scenarios_dir)
+    key = (chosen.digest(), reference.digest(), int(settings["seeds"]), settings["scenario"],
+           settings["reference"], bool(settings.get("overrides")))
+    with _drawn_lock:
+        result = _drawn.get(key)
+        if result is not None:
+            _drawn.move_to_end(key)
+    if result is None:
+        result = _draw(chosen, reference, settings)
+        with _drawn_lock:
+            _drawn[key] = result
+            while len(_drawn) > MAX_DRAWN:
+                _drawn.popitem(last=False)
+    seconds = time.perf_counter() - started
+    return {**result, "seconds": seconds, "status": f"{result['summary']} · {seconds:.2f} s"}
+
+
+def _draw(chosen: Scenario, reference: Scenario, settings: dict[str, Any]) -> dict[str, Any]:
+    seeds = range(1, int(settings["seeds"]) + 1)
+    cache = runs.shared()
+    # Submit both worlds before waiting on either, so the pool works on them together.
+    futures = [cache.submit(sc, seeds) for sc in (chosen, reference)]
+    frames = [cache.gather(seeds, f) for f in futures]
+    label_a = f"scenario: {settings['scenario'].removesuffix('.toml')}" + (
+        " (changed)" if settings.get("overrides") else "")
+    label_b = f"reference: {settings['reference'].removesuffix('.toml')}"
+    bands = {label_a: seed_bands(frames[0], KEY_METRICS), label_b: seed_bands(frames[1], KEY_METRICS)}
+    figures = {}
+    for m in KEY_METRICS:
+        fig = plot_bands(bands, m)
+        fig.update_layout(height=300, title={"text": m.replace("_", " "), "font": {"size": 14}},
+                          yaxis_title=None, margin={"l": 50, "r": 10, "t": 40, "b": 30},
+                          legend={"orientation": "h", "y": -0.2, "font": {"size": 10}})
+        figures[m] = fig.to_plotly_json()  # plain data: cheap to keep and to send again
+    year = final_year(frames[0])
+    table = differences(frames[0], frames[1], KEY_METRICS, year)
+    summary = f"{label_a} vs {label_b} · {len(seeds)} seeds each · digest {chosen.digest()}"
+    return {"figures": figures, "table": diff_table(table, year), "summary": summary}
+
+
+def register(app, scenarios_dir: Path) -> None:
+    @app.callback(
+        *[Output(graph_id(m), "figure") for m in KEY_METRICS],
+        Output("explore-table", "children"), Output("explore-status", "children"),
+        Output("explore-error", "children"),
+        Input("explore-settings", "data"),
+    )
+    def update(settings):
+        if not settings:
+            raise PreventUpdate
+        try:
+            result = compute(settings, scenarios_dir)
+        except (ScenarioError, BrokenProcessPool) as exc:
+            text = str(exc) if isinstance(exc, ScenarioError) else \
+                "a simulation worker stopped unexpectedly; change a setting to try again"
+            alert = dbc.Alert(text, color="danger", id="explore-error-text")
+            return *[no_update] * len(KEY_METRICS), no_update, no_update, alert
+        return (*[result["figures"][m] for m in KEY_METRICS], result["table"], result["status"],
+                None)

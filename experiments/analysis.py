@@ -1,0 +1,179 @@
+"""Analysis of a sweep folder: means with bands over seeds, phase grids, Sobol and Morris indices,
+and comparisons of two sets of runs (two points, two designs or two scenarios).
+
+Everything takes and returns polars frames; reports and notebooks call the same functions.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from experiments.bands import seed_bands, t95
+from experiments.experiment import Variable
+from experiments.sampling import salib_problem
+from experiments.store import SweepStore
+
+MAX_LEVELS = 12   # a lever with more distinct values than this is binned in a phase diagram
+PHASE_BINS = 6  # 6 x 6 cells: a few hundred sampled points give several per cell
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep folder read back: its manifest, points and per-run summaries."""
+
+    store: SweepStore
+    manifest: dict[str, Any]
+    points: pl.DataFrame
+    runs: pl.DataFrame
+
+    @property
+    def variables(self) -> list[Variable]:
+        return [Variable.from_dict(v) for v in self.manifest["variables"]]
+
+    @property
+    def outputs(self) -> list[str]:
+        return list(self.manifest["outputs"])
+
+    @property
+    def ok_runs(self) -> pl.DataFrame:
+        return self.runs.filter(pl.col("status") == "ok") if len(self.runs) else self.runs
+
+    def series(self, metrics: list[str]) -> pl.DataFrame:
+        return self.store.series(["run", "point", "seed", "step", *metrics])
+
+
+def load_sweep(root: str | Path) -> Sweep:
+    store = SweepStore(root)
+    manifest = store.manifest()
+    return Sweep(store, manifest, store.points(), store.runs())
+
+
+# ------------------------------------------------------------------------- means and bands
+def point_means(sweep: Sweep, metrics: list[str]) -> pl.DataFrame:
+    """One row per point with at least one successful run: levers and ``{m}_mean/_lo/_hi``."""
+    bands = seed_bands(sweep.ok_runs, metrics, by=("point",))
+    return sweep.points.join(bands, on="point", how="inner").sort("point")
+
+
+def time_bands(sweep: Sweep, metrics: list[str], max_lines: int = 6) -> dict[str, pl.DataFrame]:
+    """Monthly means and 95% bands over seeds: one frame per point when there are few points,
+    else one frame over every run (label "all runs")."""
+    series = sweep.series(metrics)
+    if len(sweep.points) > max_lines:
+        return {"all runs": seed_bands(series, metrics, by=("step",))}
+    bands = seed_bands(series, metrics, by=("point", "step"))
+    labels = dict(sweep.points.select("point", "label").iter_rows())
+    return {labels[p]: bands.filter(pl.col("point") == p)
+            for p in sorted(bands["point"].unique().to_list())}
+
+
+def phase_grid(means: pl.DataFrame, x: str, y: str, metric: str,
+               bins: int = PHASE_BINS) -> pl.DataFrame:
+    """Mean of ``{metric}_mean`` over (x, y): grid levels as they are, sampled levers binned,
+    other levers averaged over."""
+    value = f"{metric}_mean"
+    frame = means.select(x, y, value)
+    axes = []
+    for col in (x, y):
+        if frame[col].n_unique() > MAX_LEVELS:
+            centres, all_centres = _bin_centres(frame[col], bins)
+            frame = frame.with_columns(centres.alias(col))
+            axes.append(pl.DataFrame({col: all_centres}))
+        else:
+            axes.append(frame.select(pl.col(col).unique()))
+    cells = frame.group_by([x, y]).agg(pl.col(value).mean())
+    # Every cell of the grid, empty ones as nulls, so the diagram's cells are evenly spaced.
+    return axes[0].join(axes[1], how="cross").join(cells, on=[x, y], how="left").sort([x, y])
+
+
+def _bin_centres(values: pl.Series, bins: int) -> tuple[pl.Series, list[float]]:
+    """Each value's bin centre, and every bin's centre (equal-width bins over the range)."""
+    lo, hi = float(values.min()), float(values.max())
+    width = (hi - lo) / bins or 1.0
+    index = ((values - lo) / width).floor().clip(0, bins - 1)
+    return lo + (index + 0.5) * width, [lo + (i + 0.5) * width for i in range(bins)]
+
+
+# ------------------------------------------------------------------------------ sensitivity
+def sensitivity(sweep: Sweep, metric: str) -> pl.DataFrame:
+    """Sobol or Morris indices of ``metric`` (the per-run summary averaged over seeds).
+
+    Raises:
+        ValueError: the design is not a Sobol or Morris design, or some point has no run.
+    """
+    design = sweep.manifest["design"]
+    method = design["method"]
+    if method not in ("sobol", "morris"):
+        raise ValueError(f"sensitivity indices need a sobol or morris design, not {method}")
+    means = point_means(sweep, [metric])
+    if len(means) < len(sweep.points):
+        raise ValueError(f"{len(sweep.points) - len(means)} of {len(sweep.points)} points have "
+                         f"no successful run; {method} indices need every point")
+    problem = salib_problem(sweep.variables)
+    y = means[f"{metric}_mean"].to_numpy()
+    if method == "sobol":
+        return sobol_indices(problem, y, seed=design["sample_seed"])
+    x = means.select(problem["names"]).to_numpy().astype(float)
+    return morris_indices(problem, x, y, levels=design["morris_levels"], seed=design["sample_seed"])
+
+
+def sobol_indices(problem: dict[str, Any], y: np.ndarray, seed: int = 0) -> pl.DataFrame:
+    """First-order (S1) and total (ST) Sobol indices with 95% confidence half-widths."""
+    from SALib.analyze import sobol
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # a constant output gives 0/0; NaN indices say so
+        found = sobol.analyze(problem, y, calc_second_order=False, seed=seed)
+    return pl.DataFrame({"parameter": problem["names"],
+                         **{k: np.asarray(found[k], dtype=float)
+                            for k in ("S1", "S1_conf", "ST", "ST_conf")}})
+
+
+def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int = 4,
+                   seed: int = 0) -> pl.DataFrame:
+    """Morris elementary effects: mu* (importance) with its 95% half-width, and sigma
+    (interactions and non-linearity)."""
+    from SALib.analyze import morris
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        found = morris.analyze(problem, x, y, num_levels=levels, seed=seed)
+    return pl.DataFrame({"parameter": problem["names"],
+                         **{k: np.asarray(found[k], dtype=float)
+                            for k in ("mu_star", "mu_star_conf", "sigma", "mu")}})
+
+
+# ------------------------------------------------------------------------------- comparing
+def compare(a: pl.DataFrame, b: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:
+    """Mean of each metric in runs ``a`` and ``b`` and the difference b - a with a 95% Welch
+    interval; ``a`` and ``b`` are per-run summaries (two points, designs or scenarios)."""
+    rows = []
+    for m in metrics:
+        xa, xb = a[m].drop_nulls().drop_nans().to_numpy(), b[m].drop_nulls().drop_nans().to_numpy()
+        diff = float(xb.mean() - xa.mean()) if len(xa) and len(xb) else math.nan
+        half = _welch_half_width(xa, xb)
+        rows.append({"metric": m, "mean_a": _mean(xa), "mean_b": _mean(xb), "difference": diff,
+                     "diff_lo": diff - half, "diff_hi": diff + half,
+                     "runs_a": len(xa), "runs_b": len(xb)})
+    return pl.DataFrame(rows)
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(x.mean()) if len(x) else math.nan
+
+
+def _welch_half_width(xa: np.ndarray, xb: np.ndarray) -> float:
+    if len(xa) < 2 or len(xb) < 2:
+        return math.nan
+    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    if va + vb == 0:
+        return 0.0
+    df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
+    return t95(max(1, int(df))) * math.sqrt(va + vb)

@@ -1,0 +1,199 @@
+"""Experiment design files: which scenario, which levers to vary over which ranges, how to sample.
+
+A design is a TOML file. ``load_experiment`` validates it like a scenario (unknown keys are
+errors with a "did you mean") and checks every range against the scenario schema's bounds, so a
+sweep never starts on a mistake. Problems are one ``ScenarioError`` line naming file and key.
+
+```toml
+name = "liability-x-subsidy"
+scenario = "../../scenarios/baseline.toml"
+method = "grid"                      # grid | lhs | sobol | morris
+seeds = 4
+outputs = ["innovation", "hhi", "misuse_harm"]
+
+[set]                                # fixed overrides for every run
+"policy.liability.bearer" = "developer"
+
+[vary."policy.liability.strength"]   # a dotted scenario key
+min = 0.0
+max = 1.0
+levels = 5                           # grid only; or: values = [0, 0.5, 1]
+```
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from model.errors import ScenarioError
+from model.metrics import METRICS
+from model.scenario_io import unknown_key_message
+from experiments.summary import KEY_METRICS
+
+METHODS = ("grid", "lhs", "sobol", "morris")
+RANGE_KEYS = frozenset({"values", "labels", "min", "max", "levels"})
+
+
+class Range(BaseModel):
+    """How one scenario key varies: listed ``values``, or ``min``/``max`` (with ``levels`` on a grid)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: list[Any] | None = Field(None, min_length=1, max_length=10_000,
+                                     description="The values a grid takes, in order.")
+    labels: list[str] | None = Field(None, description="Names for the values, shown in reports.")
+    min: float | None = Field(None, description="Lower end of a continuous range.")
+    max: float | None = Field(None, description="Upper end of a continuous range.")
+    levels: int | None = Field(None, ge=2, le=10_000,
+                               description="Evenly spaced grid points from min to max.")
+
+
+class Design(BaseModel):
+    """A validated design file; see the module docstring for the layout."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., min_length=1, max_length=120, description="Name of the design.")
+    description: str = Field("", max_length=4000, description="The question it serves.")
+    scenario: str = Field(..., min_length=1, description="Scenario file, relative to the design.")
+    method: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        ..., description="grid: every combination; lhs: Latin hypercube; sobol: Saltelli "
+        "sampling for Sobol indices; morris: elementary-effect trajectories.")
+    vary: dict[str, Range] = Field(default_factory=dict,
+                                   description="Dotted scenario keys and their ranges.")
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Named bundles of overrides (grid only), e.g. a "
+        "counterfactual; an empty bundle is the scenario as it is.")
+    set: dict[str, Any] = Field(default_factory=dict, description="Overrides for every run.")
+    seeds: int = Field(..., ge=1, le=100_000, description="Seeds per point.")
+    first_seed: int = Field(1, ge=0, le=2**31, description="Seeds are first_seed, first_seed+1, ...")
+    months: int | None = Field(None, ge=1, le=600, description="Months simulated (scenario's steps).")
+    samples: int | None = Field(None, ge=1, le=1_000_000, description=(
+        "lhs: points; sobol: base samples N (a power of two; N*(D+2) points); "
+        "morris: trajectories (N*(D+1) points)."))
+    morris_levels: int = Field(4, ge=2, le=100, description="Grid levels of Morris trajectories.")
+    sample_seed: int = Field(0, ge=0, le=2**31, description="Seed of the sampler (lhs, sobol, morris).")
+    outputs: list[str] = Field(default_factory=lambda: list(KEY_METRICS), min_length=1,
+                               description="Metrics kept in the results.")
+    summary_months: int | None = Field(
+        12, ge=1, le=600, description="The per-run summary averages the last this many months "
+        "(all months if unset).")
+    runs_per_task: int | None = Field(None, ge=1, le=10_000,
+                                      description="Runs per Dask task (chosen automatically if unset).")
+
+    def quick(self) -> "Design":
+        """A small version for smoke tests and CI: at most 3 values per lever, 2 seeds, 24 months."""
+        vary = {key: _quick_range(r) for key, r in self.vary.items()}
+        samples = {"lhs": min(self.samples or 8, 8), "sobol": 2, "morris": 2}.get(self.method)
+        return self.model_copy(update={
+            "vary": vary, "samples": samples, "seeds": min(self.seeds, 2),
+            "months": min(self.months or 24, 24), "runs_per_task": None,
+        })
+
+
+def _quick_range(r: Range) -> Range:
+    if r.values is not None and len(r.values) > 3:
+        keep = [0, len(r.values) // 2, len(r.values) - 1]
+        labels = [r.labels[i] for i in keep] if r.labels else None
+        return r.model_copy(update={"values": [r.values[i] for i in keep], "labels": labels})
+    if r.levels is not None:
+        return r.model_copy(update={"levels": min(r.levels, 3)})
+    return r
+
+
+# --------------------------------------------------------------------------------- parsing
+def parse_design(data: dict[str, Any], source: str) -> Design:
+    """Validate the raw mapping of a design file; every problem is one ``ScenarioError`` line."""
+    data = dict(data)
+    if isinstance(data.get("vary"), dict):
+        data["vary"] = flatten(data["vary"], leaf=lambda v: bool(RANGE_KEYS & set(v)))
+    if isinstance(data.get("set"), dict):
+        data["set"] = flatten(data["set"], leaf=lambda v: False)
+    if isinstance(data.get("variants"), dict):
+        data["variants"] = {name: flatten(v, leaf=lambda _: False) if isinstance(v, dict) else v
+                            for name, v in data["variants"].items()}
+    try:
+        design = Design.model_validate(data)
+    except ValidationError as exc:
+        raise _one_line(exc, source) from None
+    check_consistency(design, source)
+    return design
+
+
+def flatten(table: dict[str, Any], leaf, prefix: str = "") -> dict[str, Any]:
+    """``{"policy": {"liability": {"strength": r}}}`` -> ``{"policy.liability.strength": r}``.
+
+    TOML turns an unquoted dotted key into nested tables; both spellings mean the same key.
+    ``leaf(table)`` says when a nested table is a value rather than more nesting.
+    """
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value and not leaf(value):
+            out.update(flatten(value, leaf, f"{dotted}."))
+        else:
+            out[dotted] = value
+    return out
+
+
+def _one_line(exc: ValidationError, source: str) -> ScenarioError:
+    err = exc.errors(include_url=False)[0]
+    loc = [str(part) for part in err["loc"]]
+    key = ".".join(loc)
+    if err["type"] == "extra_forbidden":
+        in_range = len(loc) == 3 and loc[0] == "vary"
+        allowed = list(Range.model_fields if in_range else Design.model_fields)
+        return ScenarioError(source, key, unknown_key_message(loc[-1], allowed))
+    if err["type"] == "missing":
+        return ScenarioError(source, key, "required key is missing")
+    message = err["msg"].removeprefix("Value error, ")
+    if message.startswith("Input should be "):
+        expected = message.removeprefix("Input should be ")
+        return ScenarioError(source, key, f"expected {expected}, found {err.get('input')!r}")
+    return ScenarioError(source, key, message)
+
+
+def check_consistency(design: Design, source: str) -> None:
+    """Checks across keys that pydantic's per-field validation cannot express."""
+    continuous = design.method != "grid"
+    if continuous and not design.vary:
+        raise ScenarioError(source, "vary", f"method {design.method!r} needs at least one range")
+    if continuous and design.samples is None:
+        raise ScenarioError(source, "samples", f"method {design.method!r} needs samples")
+    if not continuous and design.samples is not None:
+        raise ScenarioError(source, "samples", "a grid takes every combination; remove samples")
+    if design.method == "sobol" and design.samples & (design.samples - 1):
+        raise ScenarioError(source, "samples", "expected a power of two (Sobol' sequences are "
+                            f"balanced only then), found {design.samples}")
+    if design.variants and continuous:
+        raise ScenarioError(source, "variants", "variants need method = 'grid'")
+    for metric in design.outputs:
+        if metric not in METRICS:
+            raise ScenarioError(source, "outputs", unknown_key_message(metric, list(METRICS)))
+    for key, r in design.vary.items():
+        _check_range(key, r, design.method, source)
+
+
+def _check_range(key: str, r: Range, method: str, source: str) -> None:
+    where = f"vary.{key}"
+    bounded = r.min is not None or r.max is not None
+    if r.values is not None and bounded:
+        raise ScenarioError(source, where, "give either values or min and max, not both")
+    if r.values is None and (r.min is None or r.max is None):
+        missing = "min and max" if method != "grid" else "values, or min and max"
+        raise ScenarioError(source, where, f"expected {missing}")
+    if method != "grid" and r.values is not None:
+        raise ScenarioError(source, f"{where}.values",
+                            f"{method} samples a continuous range; expected min and max")
+    if method != "grid" and r.levels is not None:
+        raise ScenarioError(source, f"{where}.levels", f"levels are for grids; {method} uses samples")
+    if r.values is None:
+        if not (math.isfinite(r.min) and math.isfinite(r.max)) or r.min >= r.max:
+            raise ScenarioError(source, where, f"expected min < max, found min {r.min}, max {r.max}")
+        if method == "grid" and r.levels is None:
+            raise ScenarioError(source, f"{where}.levels", "a grid over min..max needs levels")
+    if r.labels is not None and (r.values is None or len(r.labels) != len(r.values)):
+        raise ScenarioError(source, f"{where}.labels", "expected one label per value")

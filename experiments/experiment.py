@@ -1,0 +1,228 @@
+"""An experiment: a validated design bound to its resolved scenario, its levers and its points.
+
+``load_experiment(path)`` is the one way in: it reads the design, loads the scenario it names,
+applies ``set`` and ``months``, and checks every lever against the scenario schema (the key
+exists, the values or the range ends are within the schema's bounds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from model import Scenario
+from model.errors import ScenarioError
+from model.scenario_io import read_toml
+from experiments.design import Design, Range, parse_design
+
+VARIANT = "variant"  # the column naming a design's variant, when it has variants
+DTYPES = {"float": pl.Float64, "int": pl.Int64, "bool": pl.Boolean, "str": pl.String,
+          "json": pl.String}
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One varied lever: its dotted key, the type of its values, and its values or range."""
+
+    key: str
+    kind: str  # float | int | bool | str | json (lists, such as a lab's release_plan)
+    values: tuple[Any, ...] | None = None
+    labels: tuple[str, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    levels: int | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("float", "int")
+
+    def grid_values(self) -> list[Any]:
+        if self.values is not None:
+            return list(self.values)
+        return list(dict.fromkeys(self.cast(x) for x in np.linspace(self.low, self.high, self.levels)))
+
+    def cast(self, x: float) -> Any:
+        """A sampled number as the key's type (integers round)."""
+        return int(round(float(x))) if self.kind == "int" else float(x)
+
+    def encode(self, value: Any) -> Any:
+        """The value as stored in a results column (lists as JSON text)."""
+        return json.dumps(value) if self.kind == "json" else value
+
+    def label(self, value: Any) -> str:
+        if self.labels is not None and self.values is not None and value in self.values:
+            return self.labels[self.values.index(value)]
+        if isinstance(value, float):
+            shown = f"{value:.4g}"
+        else:
+            shown = json.dumps(value) if self.kind == "json" else str(value)
+        if self.key == VARIANT:
+            return shown
+        # The field's name, with the lab's name for lab fields (two labs may vary the same field).
+        short = self.key.split(".", 1)[1] if self.key.startswith("labs.") else self.key.rsplit(".", 1)[-1]
+        return f"{short}={shown}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "kind": self.kind, "values": self.values, "labels": self.labels,
+                "low": self.low, "high": self.high, "levels": self.levels}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Variable":
+        values = tuple(data["values"]) if data.get("values") is not None else None
+        labels = tuple(data["labels"]) if data.get("labels") is not None else None
+        return cls(data["key"], data["kind"], values, labels, data.get("low"), data.get("high"),
+                   data.get("levels"))
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A design ready to run: the base scenario (file + ``set`` + ``months``) and its levers."""
+
+    design: Design
+    source: str
+    scenario: Scenario
+    variables: tuple[Variable, ...]
+
+    def points(self) -> list[dict[str, Any]]:
+        """Every point of the design in a fixed order (see ``experiments.sampling``)."""
+        from experiments.sampling import sample_points
+
+        return sample_points(self.design, self.variables)
+
+    def overrides(self, point: dict[str, Any]) -> dict[str, Any]:
+        """The scenario overrides of one point; a variant expands to its bundle."""
+        out: dict[str, Any] = {}
+        for key, value in point.items():
+            out.update(self.design.variants[value] if key == VARIANT else {key: value})
+        return out
+
+    def points_frame(self, points: list[dict[str, Any]]) -> pl.DataFrame:
+        """One row per point: ``point``, ``label`` and a column per lever."""
+        return points_frame(points, self.variables)
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the results; names and task sizes do not count."""
+        content = self.design.model_dump(
+            mode="json", exclude={"name", "description", "scenario", "runs_per_task"})
+        content["scenario_digest"] = self.scenario.digest()
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def seeds(self) -> list[int]:
+        return list(range(self.design.first_seed, self.design.first_seed + self.design.seeds))
+
+
+def points_frame(points: list[dict[str, Any]], variables: tuple[Variable, ...]) -> pl.DataFrame:
+    columns: dict[str, pl.Series] = {
+        "point": pl.Series("point", range(len(points)), dtype=pl.Int64),
+        "label": pl.Series("label", [", ".join(v.label(p[v.key]) for v in variables) or "all"
+                                     for p in points], dtype=pl.String),
+    }
+    for v in variables:
+        columns[v.key] = pl.Series(v.key, [v.encode(p[v.key]) for p in points], dtype=DTYPES[v.kind])
+    return pl.DataFrame(columns)
+
+
+# --------------------------------------------------------------------------------- loading
+SHIPPED = Path(__file__).resolve().parent / "designs"
+
+
+def find_design(text: str | Path) -> Path:
+    """A design file's path; a bare name such as ``sensitivity`` means a shipped design."""
+    path = Path(text)
+    shipped = SHIPPED / f"{path.name}.toml"
+    if not path.exists() and path.parent == Path(".") and path.suffix == "" and shipped.exists():
+        return shipped
+    return path
+
+
+def load_experiment(path: str | Path, quick: bool = False) -> Experiment:
+    """Read and validate a design file and everything it refers to; raise ``ScenarioError``.
+
+    ``path`` may be the bare name of a shipped design (``experiments/designs/NAME.toml``).
+    """
+    path = find_design(path)
+    source = str(path)
+    if path.is_file() and not path.read_bytes().strip():
+        raise ScenarioError(source, "", "file is empty; expected design keys such as scenario, "
+                            "method, vary and seeds")
+    design = parse_design(read_toml(path), source)
+    if quick:
+        design = design.quick()
+    scenario = _base_scenario(design, path.parent, source)
+    variables = [_variable(scenario, key, r, design.method, source) for key, r in design.vary.items()]
+    if design.variants:
+        for name, bundle in design.variants.items():
+            _checked(scenario, bundle, source, f"variants.{name}")
+        names = tuple(design.variants)
+        variables.insert(0, Variable(VARIANT, "str", values=names))
+    return Experiment(design, source, scenario, tuple(variables))
+
+
+def _base_scenario(design: Design, folder: Path, source: str) -> Scenario:
+    file = (folder / design.scenario).resolve()
+    if not file.exists() and file.suffix != ".toml":
+        file = file.with_name(file.name + ".toml")
+    if not file.is_file():
+        raise ScenarioError(source, "scenario", f"file not found: {design.scenario}")
+    scenario = Scenario.load(file)
+    fixed = dict(design.set)
+    if design.months is not None:
+        fixed["steps"] = design.months
+    return _checked(scenario, fixed, source, "set") if fixed else scenario
+
+
+def _checked(scenario: Scenario, overrides: dict[str, Any], source: str, where: str) -> Scenario:
+    try:
+        return scenario.with_overrides(overrides, source=source)
+    except ScenarioError as exc:
+        key = f"{where}.{exc.key}" if exc.key else where
+        raise ScenarioError(source, key, exc.problem) from None
+
+
+def _variable(scenario: Scenario, key: str, r: Range, method: str, source: str) -> Variable:
+    """Check one lever against the schema and find the type of its values."""
+    ends = {"values": list(r.values)} if r.values is not None else {"min": r.min, "max": r.max}
+    for field, candidates in ends.items():
+        for value in candidates if field == "values" else [candidates]:
+            try:
+                scenario.with_overrides({key: value}, source=source)
+            except ScenarioError as exc:
+                unknown = exc.problem.startswith("unknown key")
+                raise ScenarioError(source, f"vary.{key}" if unknown else f"vary.{key}.{field}",
+                                    exc.problem) from None
+    kind = _kind(value_at(scenario.to_dict(), key))
+    if r.values is None and kind not in ("float", "int"):
+        raise ScenarioError(source, f"vary.{key}", f"takes {kind} values, not a numeric range; "
+                            "list them with values = [...] and method = 'grid'")
+    values = tuple(r.values) if r.values is not None else None
+    labels = tuple(r.labels) if r.labels is not None else None
+    return Variable(key, kind, values, labels, r.min, r.max, r.levels)
+
+
+def value_at(data: dict[str, Any], dotted: str) -> Any:
+    """The value at a dotted key of a resolved scenario mapping (labs by name or index)."""
+    node: Any = data
+    for part in dotted.split("."):
+        if isinstance(node, list):
+            named = [item for item in node if isinstance(item, dict) and item.get("name") == part]
+            node = named[0] if named else node[int(part)]
+        else:
+            node = node[part]
+    return node
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "str" if isinstance(value, str) else "json"

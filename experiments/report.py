@@ -1,0 +1,216 @@
+"""``aiecosim report``: one self-contained HTML file describing a sweep folder.
+
+Sections: provenance of the runs, failed runs, time series with 95% bands over seeds, phase
+diagrams over two levers, sensitivity indices (Sobol or Morris designs) and a comparison (a
+design with two points, or another sweep given with ``against``). plotly.js is inlined once, so
+the file opens anywhere without a network.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import plotly.io as pio
+import polars as pl
+from plotly.offline import get_plotlyjs
+
+from model.errors import ScenarioError
+from model.scenario_io import unknown_key_message
+from experiments.analysis import (Sweep, compare, load_sweep, phase_grid, point_means,
+                                  sensitivity, time_bands)
+from experiments.bands import seed_bands
+from experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+
+MAX_FAILED_ROWS = 50
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
+td, th { border: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } .note { color: #666; } .figure { margin-bottom: 1rem; }
+"""
+
+
+def write_report(root: str | Path, out: str | Path | None = None, *, x: str | None = None,
+                 y: str | None = None, metrics: list[str] | None = None,
+                 against: str | Path | None = None) -> Path:
+    """Write the report of sweep folder ``root`` (default ``root/report.html``); return its path."""
+    from experiments.atomic import write_atomically
+
+    target = Path(out) if out is not None else Path(root) / "report.html"
+    page = build_report(root, x=x, y=y, metrics=metrics, against=against)
+    write_atomically(target, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return target
+
+
+def build_report(root: str | Path, *, x: str | None = None, y: str | None = None,
+                 metrics: list[str] | None = None, against: str | Path | None = None) -> str:
+    sweep = load_sweep(root)
+    metrics = _checked_metrics(sweep, metrics)
+    other = load_sweep(against) if against is not None else None
+    title = f"Sweep report: {sweep.manifest['name']}"
+    body = [f"<h1>{_e(title)}</h1>",
+            f"<p>{_e(sweep.manifest.get('description', ''))}</p>",
+            _section("Provenance", _provenance(sweep), "provenance-section"),
+            _failures(sweep)]
+    if not len(sweep.ok_runs):
+        body.append('<p class="note">No successful runs yet: nothing to plot.</p>')
+    else:
+        body.append(_section("Time series (mean and 95% band over seeds)",
+                             _time_series(sweep, metrics), "time-series"))
+        body.append(_section("Phase diagrams", _phase(sweep, metrics, x, y), "phase-diagrams"))
+        if sweep.manifest["design"]["method"] in ("sobol", "morris"):
+            body.append(_section("Sensitivity", _sensitivity(sweep, metrics), "sensitivity"))
+        body.append(_comparison(sweep, other, metrics))
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{_e(title)}</title><style>{STYLE}</style>"
+            f"<script type=\"text/javascript\">{get_plotlyjs()}</script></head>\n<body>\n"
+            + "\n".join(part for part in body if part) + "\n</body></html>\n")
+
+
+def _checked_metrics(sweep: Sweep, metrics: list[str] | None) -> list[str]:
+    for m in metrics or []:
+        if m not in sweep.outputs:
+            raise ScenarioError("--metric", m, unknown_key_message(m, sweep.outputs))
+    return list(metrics or sweep.outputs)
+
+
+# ------------------------------------------------------------------------------- sections
+def _provenance(sweep: Sweep) -> str:
+    m = sweep.manifest
+    runs = sweep.runs
+    ok = int((runs["status"] == "ok").sum()) if len(runs) else 0
+    failed = len(runs) - ok
+    commit = (m.get("git_commit") or "unknown").replace("+dirty", " (with uncommitted changes)")
+    seeds = m["seeds"]
+    rows = [
+        ("design", f"{m['name']} (fingerprint {m['fingerprint']})"),
+        ("design file", m.get("design_file", "")),
+        ("method", m["design"]["method"]),
+        ("levers", ", ".join(v["key"] for v in m["variables"]) or "none (replications)"),
+        ("points", m["points"]),
+        ("seeds per point", f"{len(seeds)} ({seeds[0]}..{seeds[-1]})"),
+        ("runs", f"{ok} ok, {failed} failed, {m['runs'] - len(runs)} not run, of {m['runs']}"),
+        ("months", m["months"]),
+        ("summary", f"mean over the last {m['summary_months']} months" if m["summary_months"]
+         else "mean over all months"),
+        ("scenario", f"{m['scenario']['name']} (digest {m['scenario']['digest']})"),
+        ("fixed overrides", json.dumps(m["design"]["set"]) if m["design"].get("set") else "none"),
+        ("created", m["created"]),
+        ("git commit", commit),
+        ("versions", ", ".join(f"{k} {v}" for k, v in m["versions"].items())),
+    ]
+    table = _table(["", ""], rows, "provenance", show_header=False)
+    sessions = [(s.get("started"), s.get("workers"), s.get("scheduler", "local"), s.get("runs_ran"),
+                 f"{s.get('seconds', 0):.1f}", _rate(s), s.get("host", ""))
+                for s in sweep.store.sessions()]
+    if sessions:
+        table += "<h3>Sessions</h3>" + _table(
+            ["started", "workers", "scheduler", "runs", "seconds", "runs/s", "host"], sessions, "sessions")
+    return table
+
+
+def _rate(session: dict) -> str:
+    seconds = session.get("compute_seconds")
+    return f"{session['runs_ran'] / seconds:.2f}" if seconds and session.get("runs_ran") else "-"
+
+
+def _failures(sweep: Sweep) -> str:
+    runs = sweep.runs
+    failed = runs.filter(pl.col("status") == "failed") if len(runs) else runs
+    if not len(failed):
+        return ""
+    rows = failed.select("run", "point", "seed", "label", "error").head(MAX_FAILED_ROWS).rows()
+    more = f"<p class=\"note\">and {len(failed) - MAX_FAILED_ROWS} more</p>" \
+        if len(failed) > MAX_FAILED_ROWS else ""
+    return _section(f"Failed runs ({len(failed)})",
+                    _table(["run", "point", "seed", "point label", "error"], rows, "failures") + more,
+                    "failed-runs")
+
+
+def _time_series(sweep: Sweep, metrics: list[str]) -> str:
+    bands = time_bands(sweep, metrics)
+    return "".join(_figure(plot_bands(bands, m), f"fig-bands-{m}") for m in metrics)
+
+
+def _phase(sweep: Sweep, metrics: list[str], x: str | None, y: str | None) -> str:
+    levers = [v.key for v in sweep.variables if v.numeric]
+    for name, key in (("--x", x), ("--y", y)):
+        if key is not None and key not in levers:
+            raise ScenarioError(name, key, unknown_key_message(key, levers))
+    x = x or next((k for k in levers if k != y), None)
+    y = y or next((k for k in levers if k != x), None)
+    if x is None or y is None or x == y:
+        return '<p class="note">A phase diagram needs two numeric levers; this design varies ' \
+               f"{len(levers)}.</p>"
+    means = point_means(sweep, metrics)
+    note = ""
+    if len(levers) > 2:
+        note = '<p class="note">Other levers are averaged over.</p>'
+    return note + "".join(_figure(plot_heatmap(phase_grid(means, x, y, m), x, y, m), f"fig-phase-{m}")
+                          for m in metrics)
+
+
+def _sensitivity(sweep: Sweep, metrics: list[str]) -> str:
+    parts = []
+    for m in metrics:
+        try:
+            parts.append(_figure(plot_sensitivity(sensitivity(sweep, m), m), f"fig-sensitivity-{m}"))
+        except ValueError as exc:
+            parts.append(f'<p class="note">{_e(m)}: {_e(str(exc))}</p>')
+    return "".join(parts)
+
+
+def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str]) -> str:
+    runs = sweep.ok_runs
+    if other is not None:
+        name_a, name_b = sweep.manifest["name"], other.manifest["name"]
+        a, b = runs, other.ok_runs
+        shared = [m for m in metrics if m in other.outputs]
+        figures = "".join(_figure(plot_bands(
+            {name_a: seed_bands(sweep.series([m]), [m]), name_b: seed_bands(other.series([m]), [m])},
+            m), f"fig-compare-{m}") for m in shared)
+    elif len(sweep.points) == 2:
+        labels = sweep.points["label"].to_list()
+        name_a, name_b = labels
+        a, b = runs.filter(pl.col("point") == 0), runs.filter(pl.col("point") == 1)
+        shared, figures = metrics, ""
+    else:
+        return ""
+    table = compare(a, b, shared)
+    rows = [(r["metric"], _num(r["mean_a"]), _num(r["mean_b"]), _num(r["difference"]),
+             f"{_num(r['diff_lo'])} to {_num(r['diff_hi'])}", f"{r['runs_a']} / {r['runs_b']}")
+            for r in table.iter_rows(named=True)]
+    header = ["metric", f"A: {name_a}", f"B: {name_b}", "B - A", "95% interval", "runs A / B"]
+    text = (f"<p>Per-run summaries (mean over the last months, see provenance) of A = "
+            f"{_e(name_a)} and B = {_e(name_b)}; Welch 95% intervals over runs.</p>")
+    return _section("Comparison", text + _table(header, rows, "comparison") + figures, "comparison-section")
+
+
+# -------------------------------------------------------------------------------- helpers
+def _figure(fig, div_id: str) -> str:
+    fig.update_layout(height=420)
+    inner = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
+                        config={"displaylogo": False, "responsive": True})
+    return f'<div class="figure">{inner}</div>'
+
+
+def _section(title: str, content: str, anchor: str) -> str:
+    return f'<section id="{anchor}"><h2>{_e(title)}</h2>{content}</section>'
+
+
+def _table(header: list[str], rows, table_id: str, show_header: bool = True) -> str:
+    head = "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>" if show_header else ""
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table id="{table_id}">{head}{body}</table>'
+
+
+def _num(value) -> str:
+    if value is None or value != value:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))

@@ -1,0 +1,43 @@
+"""The points of a design: a full grid, or SALib's Latin hypercube, Saltelli (Sobol) or Morris samples.
+
+Points are generated in the driver from the design's ``sample_seed`` alone, so the same design
+gives the same points on any machine and at every resume.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from experiments.design import Design
+
+
+def salib_problem(variables) -> dict[str, Any]:
+    """SALib's description of the numeric levers: names and bounds, in design order."""
+    return {"num_vars": len(variables), "names": [v.key for v in variables],
+            "bounds": [[v.low, v.high] for v in variables]}
+
+
+def sample_matrix(design: Design, variables) -> np.ndarray:
+    """SALib's sample for a continuous method: one row per point, one column per lever."""
+    from SALib.sample import latin, morris, sobol
+
+    problem = salib_problem(variables)
+    n, seed = design.samples, design.sample_seed
+    if design.method == "lhs":
+        return latin.sample(problem, n, seed=seed)
+    if design.method == "sobol":
+        # First and total-order indices only: second order would need N*(2D+2) runs.
+        return sobol.sample(problem, n, calc_second_order=False, seed=seed)
+    return morris.sample(problem, n, num_levels=design.morris_levels, seed=seed)
+
+
+def sample_points(design: Design, variables) -> list[dict[str, Any]]:
+    """Every point as ``{key: value}``; a grid varies the first lever slowest."""
+    if design.method == "grid":
+        combos = itertools.product(*(v.grid_values() for v in variables))
+        return [dict(zip((v.key for v in variables), combo)) for combo in combos]
+    matrix = sample_matrix(design, variables)
+    return [{v.key: v.cast(x) for v, x in zip(variables, row)} for row in matrix]

@@ -1,0 +1,72 @@
+"""What a Dask worker does with one task: simulate its runs and return two small tables.
+
+A run that raises (say, a combination of levers the model rejects) becomes a row with status
+``failed`` and its error, so one bad point never costs the rest of its task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from model import Scenario
+
+ERROR_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs, so it shares no state with the driver or other workers."""
+
+    task_id: str
+    scenario: dict[str, Any]
+    runs: tuple[tuple[int, int, int, dict[str, Any]], ...]  # (run, point, seed, overrides)
+    outputs: tuple[str, ...]
+    summary_months: int | None
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    task_id: str
+    summary: pl.DataFrame  # one row per run: run, point, seed, status, error, outputs
+    series: pl.DataFrame   # one row per run and month: run, point, seed, step, outputs
+
+
+def summary_schema(outputs) -> dict[str, pl.DataType]:
+    return {"run": pl.Int64, "point": pl.Int64, "seed": pl.Int64, "status": pl.String,
+            "error": pl.String, **{m: pl.Float64 for m in outputs}}
+
+
+def series_schema(outputs) -> dict[str, pl.DataType]:
+    return {"run": pl.Int64, "point": pl.Int64, "seed": pl.Int64, "step": pl.Int64,
+            **{m: pl.Float64 for m in outputs}}
+
+
+def run_task(task: Task) -> TaskResult:
+    """Simulate every run of ``task``; never raises for a run's own failure."""
+    from model import simulate  # here, not at the top: the driver never needs mesa
+
+    base = Scenario.from_dict(task.scenario, source="sweep scenario")
+    outputs = list(task.outputs)
+    rows: list[dict[str, Any]] = []
+    series: list[pl.DataFrame] = []
+    for run, point, seed, overrides in task.runs:
+        row = {"run": run, "point": point, "seed": seed}
+        try:
+            scenario = base.with_overrides(overrides, source=f"point {point}") if overrides else base
+            frame = simulate(scenario, seed=seed)
+        except Exception as exc:  # recorded, not raised: the sweep goes on without this run
+            message = f"{type(exc).__name__}: {exc}".splitlines()[0][:ERROR_CHARS]
+            rows.append({**row, "status": "failed", "error": message})
+            continue
+        window = frame.tail(task.summary_months) if task.summary_months else frame
+        means = window.select(pl.col(outputs).mean()).row(0, named=True)
+        rows.append({**row, "status": "ok", "error": None, **means})
+        series.append(frame.select(
+            pl.lit(run, pl.Int64).alias("run"), pl.lit(point, pl.Int64).alias("point"),
+            pl.lit(seed, pl.Int64).alias("seed"), pl.col("step").cast(pl.Int64), *outputs))
+    summary = pl.DataFrame(rows, schema=summary_schema(outputs))
+    monthly = pl.concat(series) if series else pl.DataFrame(schema=series_schema(outputs))
+    return TaskResult(task.task_id, summary, monthly.cast(series_schema(outputs)))

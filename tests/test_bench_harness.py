@@ -1,0 +1,59 @@
+"""The benchmark harness behind ``aiecosim bench`` works end to end (no timings are asserted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.docs_section import replace_section
+from benchmarks.report import markdown, rows
+from benchmarks.sizes import format_size, parse_size, scaled
+from benchmarks.suite import run_suite
+from experiments.cli import main
+from model import Scenario
+
+
+def test_sizes_read_like_people_write_them():
+    assert [parse_size(s) for s in ("10k", "100K", "1M", "2_500")] == [10_000, 100_000,
+                                                                      1_000_000, 2_500]
+    assert [format_size(n) for n in (10_000, 1_000_000, 2_500)] == ["10k", "1M", "2500"]
+    with pytest.raises(ValueError):
+        parse_size("10x")
+
+
+def test_scaled_scenario_splits_members_between_populations():
+    pops = scaled(Scenario.baseline(), 10_000, 12).populations
+    assert (pops.startups.count, pops.academics.count, pops.bad_actors.count) == \
+        (5_000, 1_000, 4_000)
+
+
+def test_rewriting_a_section_keeps_the_rest_of_the_file(tmp_path):
+    doc = tmp_path / "performance.md"
+    doc.write_text("# Performance\n\nHand-written intro.\n\n## Sweeps\n\nOther figures.\n")
+    replace_section(doc, "bench", "## Speed\n\nfirst")
+    replace_section(doc, "bench", "## Speed\n\nsecond")
+    text = doc.read_text()
+    assert "second" in text and "first" not in text
+    assert text.count("<!-- bench:begin -->") == 1
+    assert "Hand-written intro." in text and "## Sweeps\n\nOther figures." in text
+
+
+def test_bad_size_is_one_line_and_status_2(capsys):
+    assert main(["bench", "--sizes", "10x", "--quick"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--sizes" in err[0] and "10x" in err[0]
+
+
+@pytest.mark.timeout(300)
+def test_suite_measures_both_models_in_fresh_processes():
+    results = run_suite(sizes=[300, 600], months=3, reference_months=2, reference_max=300,
+                        baseline_runs=1, repeats=2, say=lambda _: None)
+    assert sorted(results.vectorized) == [300, 600] and sorted(results.reference) == [300]
+    assert results.vectorized[300].months == 3 and results.reference[300].months == 2
+    assert results.speedup(300) > 0 and results.speedup(600) is None
+    assert results.vectorized[600].peak_rss_mb >= results.vectorized[600].imports_rss_mb > 0
+    assert len(results.baseline_s) == 1
+    table = rows(results)
+    assert [cells[:3] for cells in table] == [("300", "vectorized", "3"), ("300", "reference", "2"),
+                                              ("600", "vectorized", "3"),
+                                              ("600", "reference", "skipped")]
+    assert "| 600 | reference | skipped |" in markdown(results, "aiecosim bench")

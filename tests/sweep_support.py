@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -71,17 +72,13 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.02) -> No
 
 def stop(process: subprocess.Popen, timeout: float = 15) -> None:
     """End a process this test started with ``start_new_session=True``, and its group."""
-    try:
+    # Already gone, or slow to go: either way the SIGKILL below finishes the job.
+    with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        pass
-    try:  # whatever of the group outlived the polite request (say, a worker's child process)
+    # Whatever of the group outlived the polite request (say, a worker's child process).
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout)
 
 

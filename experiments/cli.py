@@ -22,7 +22,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-BUILT_IN = ("experiments.cli_run", "experiments.cli_sweep", "experiments.cli_scenario")
+BUILT_IN = ("experiments.cli_run", "experiments.cli_sweep", "experiments.cli_scenario",
+            "experiments.cli_findings")
 
 
 @app.callback()

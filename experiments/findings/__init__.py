@@ -1,0 +1,1 @@
+"""docs/findings.md: the claims, the sweeps behind them and the page."""

@@ -1,0 +1,73 @@
+"""Run every sweep the findings need on one Dask cluster, then compute claims and figures.
+
+``run_findings`` is what ``aiecosim findings`` and the regression test call; ``small=True``
+keeps every design's levers but fewer seeds and samples.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from experiments.analysis import load_sweep
+from experiments.experiment import SHIPPED, Experiment, load_experiment
+from experiments.findings.claims import Claim, fact_claims
+from experiments.findings.results import Results
+from experiments.findings import sections
+from experiments.runner import run_sweep
+
+HERE = Path(__file__).resolve().parent / "designs"
+DESIGNS: dict[str, Path] = {
+    "validation": HERE / "validation.toml",
+    "stylized-facts": HERE / "stylized-facts.toml",
+    "release-regimes": SHIPPED / "release-regimes.toml",
+    "liability-x-subsidy": SHIPPED / "liability-x-subsidy.toml",
+    "leak-counterfactual": SHIPPED / "leak-counterfactual.toml",
+    "sensitivity": SHIPPED / "sensitivity.toml",
+    "robustness-open-weights": HERE / "robustness-open-weights.toml",
+    "robustness-api-only": HERE / "robustness-api-only.toml",
+}
+SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16}}
+# The page's Sobol indices need more base samples than the shipped design's quick default.
+FULL = {"sensitivity": {"samples": 64}}
+
+
+def shrink(experiment: Experiment) -> Experiment:
+    """Fewer seeds and samples, the same levers, months and outputs."""
+    design = experiment.design
+    update = {"seeds": min(design.seeds, SMALL["seeds"]), "runs_per_task": None}
+    if design.method in SMALL["samples"]:
+        update["samples"] = min(design.samples or 0, SMALL["samples"][design.method])
+    return dataclasses.replace(experiment, design=design.model_copy(update=update))
+
+
+def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
+               progress: bool = True) -> Results:
+    """Run (or resume) every design into ``results/NAME`` and read them back."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        for name, path in DESIGNS.items():
+            experiment = load_experiment(path)
+            if small:
+                experiment = shrink(experiment)
+            elif name in FULL:
+                experiment = dataclasses.replace(
+                    experiment, design=experiment.design.model_copy(update=FULL[name]))
+            if console is not None and progress:
+                console.print(f"[bold]{name}[/bold]: {experiment.design.description}")
+            outcome = run_sweep(experiment, results / name, scheduler=cluster.scheduler_address,
+                                console=console, progress=progress)
+            if not outcome.complete:
+                raise RuntimeError(f"{name}: {outcome.lost_runs} runs lost, "
+                                   f"{len(outcome.failures)} failed; see {results / name}")
+    return Results({name: load_sweep(results / name) for name in DESIGNS})
+
+
+def all_claims(r: Results) -> list[Claim]:
+    """Every claim the page makes, in page order."""
+    _, leak = sections.leak_claims(r)
+    _, robust = sections.robustness_claims(r)
+    return (fact_claims(r) + sections.regime_claims(r) + sections.policy_map_claims(r) + leak
+            + robust)

@@ -1,0 +1,168 @@
+"""Write docs/findings.md and its figures (HTML and PNG) from computed results.
+
+The page holds no time stamps or timings, so regenerating it from the same sweeps gives the
+same file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import plotly.graph_objects as go
+import polars as pl
+
+from experiments.analysis import time_bands
+from experiments.atomic import write_atomically
+from experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from experiments.findings import sections
+from experiments.findings.claims import Claim
+from experiments.findings.generate import all_claims
+from experiments.findings.results import Results
+
+FIGURES = "findings"  # folder beside the page
+
+
+def export(fig: go.Figure, folder: Path, name: str) -> str:
+    """Write ``name.html`` (plotly.js shared in the folder) and ``name.png``; return the PNG link."""
+    fig.update_layout(width=900, height=480)
+    html = fig.to_html(include_plotlyjs="directory", full_html=True, div_id=name)
+    write_atomically(folder / f"{name}.html", lambda tmp: tmp.write_text(html))
+    with warnings.catch_warnings():  # plotly passes options kaleido's shared browser ignores
+        warnings.simplefilter("ignore", UserWarning)
+        png = fig.to_image(format="png", width=900, height=480)
+    write_atomically(folder / f"{name}.png", lambda tmp: tmp.write_bytes(png))
+    return f"{FIGURES}/{name}.png"
+
+
+def _plotly_js(folder: Path) -> None:
+    """The one copy of plotly.js the HTML figures load, so they work offline."""
+    from plotly.offline import get_plotlyjs
+
+    target = folder / "plotly.min.js"
+    if not target.exists():
+        script = get_plotlyjs()
+        write_atomically(target, lambda tmp: tmp.write_text(script))
+
+
+def _table(frame: pl.DataFrame) -> str:
+    head = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.iter_rows()]
+    return "\n".join([head, rule, *rows])
+
+
+def _claims(claims: list[Claim]) -> str:
+    rows = [{"claim": c.statement, "measured (mean [95% CI])": c.measured,
+             "holds": "yes" if c.holds else "NO", "whole CI agrees": "yes" if c.confident else "no",
+             "seeds": c.seeds} for c in claims]
+    return _table(pl.DataFrame(rows))
+
+
+def write_page(r: Results, page: Path) -> list[Claim]:
+    """Compute everything, export figures beside ``page`` and write it; return the claims."""
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True)  # one browser for every PNG
+    try:
+        return _write_page(r, page)
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _write_page(r: Results, page: Path) -> list[Claim]:
+    folder = page.parent / FIGURES
+    folder.mkdir(parents=True, exist_ok=True)
+    _plotly_js(folder)
+    claims = all_claims(r)
+    by_section = lambda s: [c for c in claims if c.section == s]  # noqa: E731
+    parts = [INTRO]
+
+    targets = sections.validation_targets(r)
+    parts.append("## 1. Validation\n\nThe shipped baseline (20 seeds) against the figures of "
+                 "CALIBRATION.md. *Calibration* targets were used to choose defaults; "
+                 "*validation* targets were not.\n")
+    parts.append(_table(pl.DataFrame([{
+        "quantity": t.quantity, "target": t.target, "source": t.source, "kind": t.kind,
+        "model (mean [95% CI])": t.value.text(2), "inside": "yes" if t.inside else "NO"}
+        for t in targets])))
+    parts.append("\n### Stylized facts\n\nEach fact's effect, measured between paired variants "
+                 "of the baseline (8 seeds each; months 13-120 unless stated).\n")
+    parts.append(_claims(by_section("facts")))
+
+    regimes = r.sweeps["release-regimes"]
+    parts.append("\n## 2. Open weights, API-only or lab choice\n\nYear-10 means (months "
+                 "109-120) with 95% intervals over 20 seeds.\n")
+    parts.append(_table(sections.regime_table(r)))
+    parts.append("\n" + _claims(by_section("regimes")) + "\n")
+    bands = time_bands(regimes, list(sections.REGIME_METRICS))
+    for metric in ("innovation", "hhi", "safety_research", "misuse_harm"):
+        link = export(plot_bands(bands, metric), folder, f"regimes-{metric}")
+        parts.append(f"![{metric} by regime]({link}) ([interactive]({link[:-4]}.html))")
+
+    parts.append("\n## 3. Developer liability against public compute\n\nYear-10 means over a "
+                 "6 x 6 grid (4 seeds a point), developer bears liability.\n")
+    parts.append(_claims(by_section("policy map")) + "\n")
+    for metric in ("innovation", "misuse_harm", "labs_open_share"):
+        grid = sections.policy_map(r, metric)
+        link = export(plot_heatmap(grid, sections.LIABILITY, sections.SUBSIDY, metric), folder,
+                      f"policy-map-{metric}")
+        parts.append(f"![{metric} over liability and subsidy]({link}) "
+                     f"([interactive]({link[:-4]}.html))")
+
+    table, _ = sections.leak_claims(r)
+    parts.append("\n## 4. The 2023 counterfactual: what the leak changed\n\n`history-2023` "
+                 "with the staged release leaking (as LLaMA did within a week) against the same "
+                 "world where it never leaks; 30 seeds each.\n")
+    parts.append(_table(table) + "\n\n" + _claims(by_section("2023 counterfactual")) + "\n")
+    leak_bands = time_bands(r.sweeps["leak-counterfactual"], ["open_capability"])
+    link = export(plot_bands(leak_bands, "open_capability"), folder, "leak-open-capability")
+    parts.append(f"![open capability with and without the leak]({link}) "
+                 f"([interactive]({link[:-4]}.html))")
+
+    parts.append("\n## 5. Sensitivity and robustness\n\nSobol indices (Saltelli sampling, 64 "
+                 "base samples, 2 seeds a point, per-run means of the last year) over seven "
+                 "uncertain assumptions; ST is the total effect, S1 the first-order effect, with "
+                 "95% intervals.\n")
+    for metric, frame in sections.sensitivity_tables(r).items():
+        rounded = frame.with_columns(pl.col(pl.Float64).round(3))
+        top = frame.row(0, named=True)
+        parts.append(f"\n**{metric}**: the largest total effect is `{top['parameter']}` "
+                     f"(ST {top['ST']:.2f} +/- {top['ST_conf']:.2f}).\n\n" + _table(rounded) + "\n")
+        link = export(plot_sensitivity(frame, metric), folder, f"sensitivity-{metric}")
+        parts.append(f"![Sobol indices of {metric}]({link}) ([interactive]({link[:-4]}.html))")
+    robust, _ = sections.robustness_claims(r)
+    parts.append("\nWhich conclusions flip inside the plausible ranges? Open-weights against "
+                 "api-only in each of the plausible worlds of a Latin hypercube over the main "
+                 "assumptions (paired by world, 2 seeds each):\n")
+    parts.append(_table(robust) + "\n\n" + _claims(by_section("robustness")) + "\n")
+    parts.append(LIMITS)
+    text = "\n".join(parts) + "\n"
+    write_atomically(page, lambda tmp: tmp.write_text(text))
+    return claims
+
+
+INTRO = """# Findings
+
+Generated by `aiecosim findings` (see the README) from the sweeps it runs; every number below
+comes from those runs. Intervals are 95% confidence intervals over seeds (Student t). "Holds"
+checks the stated direction on the mean; "whole CI agrees" checks it on the whole interval. The
+regression test `tests/test_findings_regression.py` reruns a small version of every claim and
+fails when a direction flips. The model is described in `docs/ODD.md`.
+"""
+
+LIMITS = """
+## 6. Limits
+
+- Many values are assumptions (marked in `docs/ODD.md`): the size of harm, the value labs place
+  on openness, how much an API lets a lab control misuse, the users a better model brings.
+  The sensitivity section shows which of them drive harm and concentration.
+- Budgets are exogenous: labs' training budgets follow the 2.4x/year trend whatever their
+  revenue, so policy cannot starve or feed the frontier except through liability exits.
+- One jurisdiction: no weights flow in from abroad, so api-only is as strict as it can be.
+- Harm is one kind of misuse plus a rare severe tail; no accidents, no structural harms
+  (labour, concentration of power) beyond what HHI shows.
+- Welfare adds unlike things (value created, harm, public spending) at face value.
+- Results that depend on the harm level (fact 9) are assumption-driven: the sign of
+  regulation's welfare effect changes with it, which is the point of that fact.
+"""

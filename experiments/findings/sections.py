@@ -1,0 +1,193 @@
+"""Sections of the findings beyond the stylized facts: validation, regimes, the policy map, the
+2023 counterfactual, sensitivity and robustness. Each returns claims and rows for the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from experiments.analysis import phase_grid, point_means, sensitivity
+from experiments.findings.claims import Claim, _diff_claim
+from experiments.findings.results import Estimate, Results, difference, estimate
+
+REGIMES = ("open-weights", "api-only", "lab-choice")
+REGIME_METRICS = ("innovation", "hhi", "safety_research", "misuse_harm", "welfare")
+LAST_YEAR = (109, 120)
+
+
+@dataclass(frozen=True)
+class Target:
+    quantity: str
+    target: str
+    source: str
+    kind: str  # calibration (used to set defaults) or validation (checked afterwards)
+    value: Estimate
+    inside: bool
+
+
+def validation_targets(r: Results) -> list[Target]:
+    design, label = "validation", "all"
+    runs = lambda metric: r.runs(design, label, metric)  # noqa: E731
+    lag = estimate(r.per_seed(design, label, "open_lag_months", (13, 120)))
+    start = estimate(np.array([run[0] for run in runs("frontier_capability")]))
+    growth = estimate(np.array([(run[119] - run[23]) / 8 for run in runs("frontier_capability")]))
+    open_share = estimate(r.per_seed(design, label, "labs_open_share", (1, 12)))
+    incidents = runs("misuse_incidents")
+    rise = estimate(np.array([run[12:24].sum() / run[:12].sum() - 1 for run in incidents]))
+    expected_growth = float(np.log10(2.4 * 1.7) + 12 * np.log10(2) / 8)
+    return [
+        Target("open lag, years 2-10 (months)", "4 to 15", "Epoch AI (Cottier et al. 2024)",
+               "validation", lag, 4 <= lag.mean <= 15),
+        Target("frontier capability, month 1 (log10 FLOP-eq)", "25.0 to 25.8 (GPT-4 about 2e25)",
+               "AI Index 2024", "calibration", start, 25.0 <= start.mean <= 25.8),
+        Target("frontier growth (orders of magnitude a year)", f"{expected_growth:.2f} +/- 0.15",
+               "Epoch AI 4-5x/year compute; Ho et al. 2024 8-month halving", "calibration",
+               growth, abs(growth.mean - expected_growth) <= 0.15),
+        Target("share of labs releasing weights, year 1", "0.33 to 0.66",
+               "AI Index 2024 (33% in 2021, 66% in 2023 of new models)", "validation",
+               open_share, 0.33 <= open_share.mean <= 0.66),
+        Target("rise of misuse incidents, year 2 over year 1", "about +0.56 (direction: > 0)",
+               "AI Index 2025: +56% AI incidents 2023 to 2024", "validation", rise, rise.mean > 0),
+    ]
+
+
+def _regime(regime: str) -> str:
+    """The label the release-regimes sweep gives the point of ``regime``."""
+    return f"release_regime={regime}"
+
+
+def regime_table(r: Results) -> pl.DataFrame:
+    rows = []
+    for regime in REGIMES:
+        row = {"regime": regime}
+        for metric in REGIME_METRICS:
+            row[metric] = estimate(r.per_seed("release-regimes", _regime(regime), metric,
+                                              LAST_YEAR)).text()
+        rows.append(row)
+    return pl.DataFrame(rows)
+
+
+def regime_claims(r: Results) -> list[Claim]:
+    v = lambda regime, metric: r.per_seed("release-regimes", _regime(regime), metric,  # noqa: E731
+                                          LAST_YEAR)
+    s = "regimes"
+    return [
+        _diff_claim(s, "open weights raise innovation",
+                    "In year 10, open-weights creates more downstream value than api-only.",
+                    difference(v("api-only", "innovation"), v("open-weights", "innovation")), 0.0,
+                    " USD bn a month"),
+        _diff_claim(s, "API-only concentrates the market",
+                    "In year 10, api-only has a higher HHI than open-weights.",
+                    difference(v("open-weights", "hhi"), v("api-only", "hhi")), 0.0),
+        _diff_claim(s, "open weights raise safety research",
+                    "In year 10, open-weights has more safety research than api-only.",
+                    difference(v("api-only", "safety_research"), v("open-weights", "safety_research")),
+                    0.0),
+        _diff_claim(s, "open weights raise misuse harm",
+                    "Over the ten years, open-weights has more misuse harm than api-only.",
+                    difference(r.per_seed("release-regimes", _regime("api-only"), "misuse_harm",
+                                          (1, 120)),
+                               r.per_seed("release-regimes", _regime("open-weights"),
+                                          "misuse_harm", (1, 120))), 0.0, " USD bn a month"),
+    ]
+
+
+LIABILITY, SUBSIDY = "policy.liability.strength", "policy.compute_subsidy.budget_usd_bn"
+
+
+def policy_map(r: Results, metric: str) -> pl.DataFrame:
+    means = point_means(r.sweeps["liability-x-subsidy"], [metric])
+    return phase_grid(means, LIABILITY, SUBSIDY, metric)
+
+
+def policy_map_claims(r: Results) -> list[Claim]:
+    means = point_means(r.sweeps["liability-x-subsidy"], ["labs_open_share", "innovation",
+                                                           "misuse_harm"])
+    strict = means.filter(pl.col(LIABILITY) >= 0.8)
+    none = means.filter(pl.col(LIABILITY) == 0.0)
+    ban = float(strict["labs_open_share_mean"].max())
+    free = float(none["labs_open_share_mean"].min())
+    s, seeds = "policy map", int(means["seeds"].min())
+    innovation = {(row[LIABILITY], row[SUBSIDY]): row["innovation_mean"]
+                  for row in means.iter_rows(named=True)}
+    levels = sorted({k[0] for k in innovation})
+    budgets = sorted({k[1] for k in innovation})
+    subsidy_gain = [innovation[(l, budgets[-1])] - innovation[(l, budgets[0])] for l in levels]
+    liability_loss = [innovation[(levels[0], b)] - innovation[(l, b)]
+                      for l in levels if l >= 0.8 for b in budgets]
+    return [
+        Claim(s, "strict developer liability is a de facto ban",
+              "With developer liability of 0.8 or more, fewer than 10% of labs keep public "
+              "weights at any subsidy level; without liability at least 30% do.",
+              f"largest open share at liability >= 0.8: {ban:.2f}; smallest at 0: {free:.2f}",
+              ban < 0.1 and free >= 0.3, ban < 0.1 and free >= 0.3, seeds),
+        Claim(s, "public compute raises innovation at every liability level",
+              f"The largest subsidy ({budgets[-1]:g} bn a year) raises year-10 innovation over "
+              "none at every liability level.",
+              f"smallest gain {min(subsidy_gain):.2f}, largest {max(subsidy_gain):.2f} USD bn a month",
+              min(subsidy_gain) > 0, min(subsidy_gain) > 0, seeds),
+        Claim(s, "strict liability costs innovation",
+              "Developer liability of 0.8 or more lowers year-10 innovation against no liability "
+              "at every subsidy level.",
+              f"smallest loss {min(liability_loss):.2f}, largest {max(liability_loss):.2f} USD bn a month",
+              min(liability_loss) > 0, min(liability_loss) > 0, seeds),
+    ]
+
+
+def leak_claims(r: Results) -> tuple[pl.DataFrame, list[Claim]]:
+    design = "leak-counterfactual"
+    rows, claims = [], []
+    windows = {"open_capability": (2, 12), "open_lag_months": (2, 12),
+               "startups_open_share": (2, 24), "innovation": (1, 120), "misuse_harm": (1, 120),
+               "welfare": (1, 120)}
+    for metric, months in windows.items():
+        effect = difference(r.per_seed(design, "without the leak", metric, months),
+                            r.per_seed(design, "with the leak", metric, months))
+        rows.append({"metric": metric, "months": f"{months[0]}-{months[1]}",
+                     "leak minus no leak": effect.text(3)})
+        if metric == "open_capability":
+            claims.append(_diff_claim("2023 counterfactual", "the leak brought open weights forward",
+                                      "In 2023 the leak raised the best open capability "
+                                      "(months 2-12) above the world without it.", effect, 0.0,
+                                      " log10 FLOP-eq"))
+        if metric == "open_lag_months":
+            claims.append(_diff_claim("2023 counterfactual", "the leak shortened the open lag",
+                                      "In 2023 the leak shortened the open lag (months 2-12).",
+                                      -effect, 0.0, " months"))
+    return pl.DataFrame(rows), claims
+
+
+def sensitivity_tables(r: Results) -> dict[str, pl.DataFrame]:
+    sweep = r.sweeps["sensitivity"]
+    return {metric: sensitivity(sweep, metric).sort("ST", descending=True)
+            for metric in ("misuse_harm", "hhi", "innovation")}
+
+
+def robustness_claims(r: Results) -> tuple[pl.DataFrame, list[Claim]]:
+    """Open-weights against api-only in each plausible world (LHS point), paired by point."""
+    open_means = point_means(r.sweeps["robustness-open-weights"],
+                             ["innovation", "hhi", "misuse_harm", "welfare"])
+    api_means = point_means(r.sweeps["robustness-api-only"],
+                            ["innovation", "hhi", "misuse_harm", "welfare"])
+    paired = open_means.join(api_means, on="point", suffix="_api")
+    shares = {
+        "more innovation": (paired["innovation_mean"] > paired["innovation_mean_api"]).mean(),
+        "lower HHI": (paired["hhi_mean"] < paired["hhi_mean_api"]).mean(),
+        "more misuse harm": (paired["misuse_harm_mean"] > paired["misuse_harm_mean_api"]).mean(),
+        "higher welfare": (paired["welfare_mean"] > paired["welfare_mean_api"]).mean(),
+    }
+    table = pl.DataFrame({"open-weights versus api-only": list(shares),
+                          "share of plausible worlds": [round(float(x), 3) for x in shares.values()]})
+    n = len(paired)
+    s = "robustness"
+    claims = [
+        Claim(s, "innovation is robust", "Open-weights gives more innovation than api-only in "
+              "at least 90% of plausible worlds.", f"{shares['more innovation']:.2f} of {n} worlds",
+              shares["more innovation"] >= 0.9, shares["more innovation"] >= 0.9, n),
+        Claim(s, "concentration is robust", "Open-weights gives a lower HHI than api-only in at "
+              "least 90% of plausible worlds.", f"{shares['lower HHI']:.2f} of {n} worlds",
+              shares["lower HHI"] >= 0.9, shares["lower HHI"] >= 0.9, n),
+    ]
+    return table, claims

@@ -86,9 +86,10 @@ def run_sweep(experiment: Experiment, out: str | Path, *, workers: int | None = 
             scenario = experiment.scenario.to_dict()
             tasks = (_task(experiment, scenario, points, batch) for batch in group(missing, size))
             with run_progress(len(runs), len(done), console, progress) as advance:
-                compute = time.perf_counter()
+                compute, cpu = time.perf_counter(), _cpu_seconds()
                 _execute(client, tasks, store, frame, outcome, advance)
                 session["compute_seconds"] = time.perf_counter() - compute
+                session["driver_cpu_compute_seconds"] = _cpu_seconds() - cpu
             session.update(task_runs=size, scheduler=scheduler or "local")
     outcome.seconds = time.perf_counter() - started
     outcome.failures = store.failed_runs()
@@ -214,10 +215,17 @@ def _connected(workers: int | None, scheduler: str | None) -> Iterator:
             problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ScenarioError("--scheduler", scheduler, f"cannot connect: {problem}") from None
     else:
-        # One thread per process: a run is pure Python and numpy under the GIL.
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, host="127.0.0.1", dashboard_address=None,
-                               silence_logs=logging.ERROR)
+        import dask
+
+        # One thread per process: a run is pure Python and numpy under the GIL. Dask's nanny
+        # sets MALLOC_TRIM_THRESHOLD_ in its workers to hand memory back sooner; that also pins
+        # glibc's mmap threshold, so each large numpy temporary is mapped and unmapped afresh:
+        # runs were a quarter slower and two workers on two cores barely beat one. Runs need
+        # little memory, so the local workers keep glibc's defaults.
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                   processes=True, host="127.0.0.1", dashboard_address=None,
+                                   silence_logs=logging.ERROR)
         client = Client(cluster, set_as_default=False)
     try:
         if scheduler:

@@ -28,6 +28,7 @@ def run_progress(total: int, done: int, console: Console | None,
         return
     columns = (TextColumn("[bold]runs"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
-    with Progress(*columns, console=console, speed_estimate_period=60.0) as progress:
+    with Progress(*columns, console=console, speed_estimate_period=60.0,
+                  refresh_per_second=2) as progress:
         bar = progress.add_task("runs", total=total, completed=done)
         yield lambda n: progress.advance(bar, n)

@@ -8,7 +8,8 @@ folder and its own local Dask cluster. From each sweep's session record it reads
 
 - throughput: runs per second from the first task submitted to the last result written (worker
   start-up included: each worker imports the model on its first task), the median of several
-  sweeps with 1 and with 2 workers, and their ratio;
+  sweeps with 1 and with 2 workers run alternately (so outside load falls on both), and their
+  ratio;
 - the wall time of a 1,000-run sweep, cluster start-up included;
 - the driver's own CPU time as a share of one core (it runs the local scheduler);
 - the driver's peak resident memory (its own ``ru_maxrss``; workers are separate processes) for
@@ -63,7 +64,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="small sizes, to check the harness")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
-    throughput_runs, repeats, small, large = (16, 1, 20, 60) if args.smoke else (64, 3, 100, 1000)
+    throughput_runs, repeats, small, large = (16, 1, 20, 60) if args.smoke else (128, 3, 100, 1000)
 
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
@@ -80,9 +81,10 @@ def main() -> None:
     load_end = os.getloadavg()
 
     one, two = statistics.median(rates[1]), statistics.median(rates[2])
-    # The driver's own CPU time (local scheduler, parquet writes, progress bar) as a share of
-    # the sweep's wall time: what it takes from the two cores the workers share with it.
-    driver_share = statistics.median(s["driver_cpu_seconds"] / s["seconds"] for s in sessions[2])
+    # The driver's own CPU time while runs are computed (local scheduler, parquet writes,
+    # progress bar) as a share of that time: what it takes from the cores the workers share.
+    driver_share = statistics.median(s["driver_cpu_compute_seconds"] / s["compute_seconds"]
+                                     for s in sessions[2])
     figures = {
         "cpu_count": os.cpu_count(),
         "load_average_start": load_start, "load_average_end": load_end,

@@ -221,8 +221,10 @@ def _connected(workers: int | None, scheduler: str | None) -> Iterator:
         # sets MALLOC_TRIM_THRESHOLD_ in its workers to hand memory back sooner; that also pins
         # glibc's mmap threshold, so each large numpy temporary is mapped and unmapped afresh:
         # runs were a quarter slower and two workers on two cores barely beat one. Runs need
-        # little memory, so the local workers keep glibc's defaults.
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+        # little memory, so the local workers keep glibc's defaults. The worker's statistical
+        # profiler (a stack sample every 10 ms, for a dashboard we do not start) cost about 5%.
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                              "distributed.worker.profile.enabled": False}):
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                    processes=True, host="127.0.0.1", dashboard_address=None,
                                    silence_logs=logging.ERROR)

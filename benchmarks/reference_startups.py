@@ -113,7 +113,6 @@ class StartupCohort:
 
     def reset_totals(self) -> None:
         self.provider_users = np.zeros(self.n_labs)
-        self.api_revenue = np.zeros(self.n_labs)
         self.premiums_usd_bn = self.public_compute_usd_bn = self.value_usd_bn = 0.0
         self.self_hosted: list[float] = []
 
@@ -170,7 +169,6 @@ class StartupCohort:
             self.self_hosted.append(firm.users)
         else:
             self.provider_users[firm.provider] += firm.users
-            self.api_revenue[firm.provider] += compute / 1e6
         self.premiums_usd_bn += premium * revenue / 1e6
         self.public_compute_usd_bn += covered / 1e6
         self.value_usd_bn += firm.users * self.params.value_per_user_usd / 1e9

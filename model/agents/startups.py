@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import mesa
 import numpy as np
 
@@ -20,12 +22,28 @@ F32 = np.float32
 OPEN = 0  # kind of a startup fine-tuning open weights; 1..L: built on lab L-1's API
 
 
+class KindTerms(NamedTuple):
+    """This month's terms per kind (open, each lab's API, inactive), as small float32 tables.
+
+    Every member faces the terms of its kind, so a member's value is ``table[kind]``; the
+    inactive kind's row is zero, so inactive slots need no masks.
+    """
+
+    reach: np.ndarray  # users reachable at maturity
+    net_per_user: np.ndarray  # USD k a month per user, after fee or serving cost and premium
+    fixed: np.ndarray  # USD k a month: fixed cost plus own compute (open only)
+    compute_per_user: np.ndarray  # USD k a month per user paid for compute (fee or serving)
+    own_compute: np.ndarray  # USD k a month of fixed compute (fine-tuning open weights)
+    platform_risk: np.ndarray  # monthly chance an API changes under a startup (API kinds only)
+    premium: np.ndarray  # deployer liability premium, share of revenue
+
+
 class StartupPopulation(mesa.Agent):
     """All startups as arrays, one row per potential firm (a slot that may be active or not).
 
     Each slot has a ``kind``: open weights (0), the API of lab ``kind - 1``, or inactive
     (``self.inactive``). Per-kind quantities (reachable users, fees, premiums) are small tables
-    indexed by ``kind``, so inactive slots need no masks: their row of every table is zero.
+    indexed by ``kind`` (see ``KindTerms``).
     """
 
     def __init__(self, model: mesa.Model) -> None:
@@ -44,45 +62,18 @@ class StartupPopulation(mesa.Agent):
         self.first_month = True  # every active startup picks its base in month 1
         self.active = int(active.sum())
         self.open_count = 0
+        self.kind_counts = np.bincount(self.kind, minlength=self.inactive + 1)
         self.provider_users = np.zeros(self.n_labs)
-        self.api_revenue = np.zeros(self.n_labs)
         self.premiums_usd_bn = self.public_compute_usd_bn = self.value_usd_bn = 0.0
 
     # ---------------------------------------------------------------------------------- step
     def step(self) -> None:
         """Enter, (re)choose a base model, grow users, pay costs, exit when cash runs out."""
         p, model = self.params, self.model
-        access, world = model.access, model.world
-        _, on_deployer = liability_shares(model.scenario.policy.liability.bearer,
-                                          model.regulator.liability_strength)
-        m = model.scenario.misuse
-
-        # Per kind (open, each lab's API): reachable users, costs and margins (USD k/month).
-        unit_revenue = p.value_per_user_usd * p.value_capture / 1000.0  # USD k per user-month
-        open_quality = access.open_capability + p.customisation_bonus - access.open_licence_penalty
-        reach_open = float(reachable_users(open_quality, world.reference_capability,
-                                           p.users_mean, p.users_capability_elasticity))
-        reach_api = reachable_users(access.api_capability, world.reference_capability,
-                                    p.users_mean, p.users_capability_elasticity)
-        premium_open = on_deployer * p.liability_premium_rate * float(
-            marginal_uplift(access.open_capability, m.harm_threshold, m.uplift_scale))
-        premium_api = on_deployer * p.liability_premium_rate * marginal_uplift(
-            access.api_capability, m.harm_threshold, m.uplift_scale)
         subsidy_each = model.regulator.startup_pool_k / max(self.active, 1)
-        revenue_open = reach_open * unit_revenue
-        margin_open = float(expected_margin(
-            revenue_open, p.open_compute_usd_k + p.open_serving_share * revenue_open,
-            subsidy_each, premium_open, p.fixed_cost_usd_k))
-        revenue_api = reach_api * unit_revenue
-        offered = np.isfinite(access.api_capability)
-        margin_api = np.where(
-            offered,
-            expected_margin(revenue_api, access.api_fee * revenue_api, subsidy_each, premium_api,
-                            p.fixed_cost_usd_k) - p.platform_risk * p.starting_cash_usd_k,
-            -np.inf,
-        )
+        terms, margins = self.kind_terms(subsidy_each)
+        margin_open, margin_api = margins[OPEN], margins[1:self.inactive]
         best_api = float(margin_api.max()) if self.n_labs else -np.inf
-        best = max(margin_open, best_api)
 
         # Who exits, switches, enters or must choose anew this month (one uniform draw each).
         kind, users = self.kind, self.users
@@ -93,12 +84,13 @@ class StartupPopulation(mesa.Agent):
         if self.first_month:
             choosing |= alive
             self.first_month = False
-        if self.n_labs and not offered.all():  # a cut API: its customers must move
-            stranded = np.zeros(self.inactive + 1, dtype=bool)
-            stranded[1:self.inactive] = ~offered
+        stranded = ~np.isfinite(margins)  # a cut API: its customers must move
+        stranded[self.inactive] = False
+        if self.kind_counts[stranded].any():
             choosing |= stranded[kind]
-        if np.isfinite(access.open_user_cap):  # outgrew the licence (Llama 2: 700M users)
-            choosing |= (kind == OPEN) & (users > access.open_user_cap)
+        if np.isfinite(model.access.open_user_cap):  # outgrew the licence (Llama 2: 700M users)
+            choosing |= (kind == OPEN) & (users > model.access.open_user_cap)
+        best = max(margin_open, best_api)
         entering = ~alive & (u[0] < entry_probability(best, p.fixed_cost_usd_k, p.entry_rate))
         kind[exiting] = self.inactive
         users[exiting] = 0.0
@@ -114,50 +106,77 @@ class StartupPopulation(mesa.Agent):
                                              p.choice_noise)
             else:
                 goes_open = np.ones(chooser.size, dtype=bool)
-            new_kind = np.zeros(chooser.size, dtype=np.int8)
-            api_pick = ~goes_open
-            new_kind[api_pick] = pick_provider(u[1, chooser[api_pick]], margin_api,
-                                               p.choice_noise) + 1
-            kind[chooser] = new_kind
-
-        # One gather of the per-kind tables: reachable users, fee or serving share, fixed
-        # compute, premium and fixed cost. Inactive slots get zeros, so they need no masks.
-        lab_zero = np.zeros(self.n_labs)
-        per_kind = np.stack([
-            self.table(reach_open, reach_api),
-            self.table(p.open_serving_share, access.api_fee),
-            self.table(p.open_compute_usd_k, lab_zero),
-            self.table(premium_open, premium_api),
-            self.table(p.fixed_cost_usd_k, lab_zero + p.fixed_cost_usd_k),
-        ], axis=1)
-        reach, fee, own_compute, premium, fixed = per_kind[kind.astype(np.intp)].T
+            api_pick = chooser[~goes_open]
+            kind[chooser[goes_open]] = OPEN
+            kind[api_pick] = pick_provider(u[1, api_pick], margin_api, p.choice_noise) + 1
 
         # Users move toward what the base model can reach; API users face platform risk.
+        kind_index = kind.astype(np.intp)
+        reach = terms.reach.take(kind_index)
         users[entering] = 0.1 * reach[entering]
         grow_users(users, reach, p.user_growth_rate)
-        on_api = (kind > OPEN) & (kind < self.inactive)
-        users[on_api & ~choosing & (u[1] < p.platform_risk)] *= F32(0.5)
+        shaken = u[1] < terms.platform_risk.take(kind_index)
+        users[shaken & ~choosing] *= F32(0.5)
 
-        # Cash flow.
-        revenue = users * F32(unit_revenue)
-        compute = revenue * fee + own_compute
-        covered = np.minimum(compute, F32(subsidy_each))
-        self.cash += expected_margin(revenue, compute, covered, premium, fixed)
+        # Cash flow: revenue less fee or serving cost, premium, fixed costs; public compute
+        # pays part of the compute bill, up to an equal share of the pool each.
+        self.cash += users * terms.net_per_user.take(kind_index)
+        self.cash -= terms.fixed.take(kind_index)
+        if subsidy_each > 0.0:
+            compute = users * terms.compute_per_user.take(kind_index)
+            compute += terms.own_compute.take(kind_index)
+            covered = np.minimum(compute, F32(subsidy_each))
+            self.cash += covered
+            self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6
+        else:
+            self.public_compute_usd_bn = 0.0
 
-        # Month totals for the model's metrics and the labs' books.
-        self.active = int(np.count_nonzero(kind != self.inactive))
-        self.open_count = int(np.count_nonzero(kind == OPEN))
-        per_kind_users = np.bincount(kind, weights=users, minlength=self.inactive + 1)
-        per_kind_compute = np.bincount(kind, weights=compute, minlength=self.inactive + 1)
+        # Month totals for the model's metrics.
+        self.kind_counts = np.bincount(kind_index, minlength=self.inactive + 1)
+        self.active = int(kind.size - self.kind_counts[self.inactive])
+        self.open_count = int(self.kind_counts[OPEN])
+        per_kind_users = np.bincount(kind_index, weights=users, minlength=self.inactive + 1)
         self.provider_users = per_kind_users[1:self.inactive]
-        self.api_revenue = per_kind_compute[1:self.inactive] / 1e6
-        self.premiums_usd_bn = float(np.dot(premium, revenue)) / 1e6
-        self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6
+        revenue = per_kind_users * (p.value_per_user_usd * p.value_capture / 1000.0)
+        self.premiums_usd_bn = float(np.dot(terms.premium, revenue)) / 1e6
         self.value_usd_bn = float(per_kind_users.sum()) * p.value_per_user_usd / 1e9
 
-    def table(self, open_value: float, api_values: np.ndarray) -> np.ndarray:
-        """A float32 lookup indexed by kind: open, then each lab's API, then inactive (zero)."""
-        return np.concatenate(([open_value], api_values, [0.0])).astype(F32)
+    def kind_terms(self, subsidy_each: float) -> tuple[KindTerms, np.ndarray]:
+        """This month's terms per kind, and each kind's expected margin (USD k/month; -inf for
+        an API not on offer and for the inactive kind)."""
+        p, model = self.params, self.model
+        access, world, m = model.access, model.world, model.scenario.misuse
+        _, on_deployer = liability_shares(model.scenario.policy.liability.bearer,
+                                          model.regulator.liability_strength)
+        # Capability per kind: open weights (as customised, less licence terms), each API,
+        # and -inf for the inactive kind, which reaches no one and carries no risk.
+        open_quality = access.open_capability + p.customisation_bonus - access.open_licence_penalty
+        quality = np.concatenate(([open_quality], access.api_capability, [-np.inf]))
+        reach = reachable_users(quality, world.reference_capability, p.users_mean,
+                                p.users_capability_elasticity)
+        capability = np.concatenate(([access.open_capability], access.api_capability, [-np.inf]))
+        premium = on_deployer * p.liability_premium_rate * marginal_uplift(
+            capability, m.harm_threshold, m.uplift_scale)
+        fee = np.concatenate(([p.open_serving_share], access.api_fee, [0.0]))
+        own_compute = np.zeros(self.inactive + 1)
+        own_compute[OPEN] = p.open_compute_usd_k
+        fixed = np.full(self.inactive + 1, p.fixed_cost_usd_k)
+        fixed[self.inactive] = 0.0
+        risk = np.zeros(self.inactive + 1)
+        risk[1:self.inactive] = p.platform_risk
+
+        unit_revenue = p.value_per_user_usd * p.value_capture / 1000.0  # USD k per user-month
+        revenue = reach * unit_revenue
+        margins = expected_margin(revenue, fee * revenue + own_compute, subsidy_each, premium,
+                                  p.fixed_cost_usd_k) - risk * p.starting_cash_usd_k
+        no_model = ~np.isfinite(quality)
+        no_model[OPEN] = False  # some open base always exists (diffusion.initial_open_capability)
+        margins[no_model] = -np.inf  # an API not on offer, and the inactive kind
+        terms = KindTerms(
+            reach=reach, net_per_user=unit_revenue * (1.0 - premium - fee),
+            fixed=fixed + own_compute, compute_per_user=unit_revenue * fee,
+            own_compute=own_compute, platform_risk=risk, premium=premium)
+        return KindTerms(*(table.astype(F32) for table in terms)), margins
 
     # ------------------------------------------------------------------------------- metrics
     @property

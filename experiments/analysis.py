@@ -125,12 +125,16 @@ def sensitivity(sweep: Sweep, metric: str) -> pl.DataFrame:
 
 
 def sobol_indices(problem: dict[str, Any], y: np.ndarray, seed: int = 0) -> pl.DataFrame:
-    """First-order (S1) and total (ST) Sobol indices with 95% confidence half-widths."""
+    """First-order (S1) and total (ST) Sobol indices with 95% confidence half-widths.
+
+    The half-widths come from a bootstrap; its seed is ``seed + 1`` because SALib leaves the
+    bootstrap unseeded when given 0, and the same sweep must give the same report.
+    """
     from SALib.analyze import sobol
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # a constant output gives 0/0; NaN indices say so
-        found = sobol.analyze(problem, y, calc_second_order=False, seed=seed)
+        found = sobol.analyze(problem, y, calc_second_order=False, seed=seed + 1)
     return pl.DataFrame({"parameter": problem["names"],
                          **{k: np.asarray(found[k], dtype=float)
                             for k in ("S1", "S1_conf", "ST", "ST_conf")}})

@@ -26,6 +26,16 @@ def test_sobol_indices_rank_the_parameter_that_drives_the_output():
     assert st["small"] < 0.1 and abs(st["none"]) < 0.02
 
 
+def test_sobol_intervals_are_the_same_every_time_even_for_seed_zero():
+    from SALib.sample import sobol
+
+    x = sobol.sample(PROBLEM, 64, calc_second_order=False, seed=1)
+    y = 10 * x[:, 0] + x[:, 1] ** 2
+    first, again = sobol_indices(PROBLEM, y, seed=0), sobol_indices(PROBLEM, y, seed=0)
+    assert first.equals(again)
+    assert not first.equals(sobol_indices(PROBLEM, y, seed=1))  # the seed does reach SALib
+
+
 def test_morris_mu_star_ranks_the_parameter_that_drives_the_output():
     from SALib.sample import morris
 

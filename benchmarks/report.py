@@ -101,7 +101,7 @@ sizes up to {format_size(s['reference_max'])}.
 {_skipped_note(results)}
 {baseline}
 Time per agent-month, vectorized: {per_agent}.
-
+{_fixed_cost_note(results)}
 {markdown_table(("figure", "measured", "target", "met"), targets)}
 
 ### How each figure is measured
@@ -148,6 +148,18 @@ def _skipped_note(results: BenchResults) -> str:
     return (f"*skipped*: above `--reference-max`. At {1e6 * per_agent_s:.0f} µs per agent-month "
             f"the reference would need about {minutes:,.0f} minutes for {months} months at "
             f"{format_size(max(skipped))} members, after building that many Mesa agents.")
+
+
+def _fixed_cost_note(results: BenchResults) -> str:
+    """The month's fixed cost, and the time per agent-month above it at each size."""
+    if results.floor is None:
+        return ""
+    marginal = ", ".join(f"{format_size(n)}: {results.marginal_ns(n):.0f} ns"
+                         for n in results.vectorized)
+    return (f"\nA month's fixed cost (labs, regulator, what labs offer, metrics, and each "
+            f"population's bookkeeping on small arrays), measured at {results.floor.members} "
+            f"members: {1e3 * results.floor.s_per_month():.2f} ms. Time per agent-month above it "
+            f"(the members' own work): {marginal}.\n")
 
 
 def _imports_mb(results: BenchResults) -> float:

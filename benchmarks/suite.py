@@ -57,6 +57,7 @@ class BenchResults:
     vectorized: dict[int, Measurement] = field(default_factory=dict)
     reference: dict[int, Measurement] = field(default_factory=dict)
     baseline_s: list[float] = field(default_factory=list)  # whole 120-month runs, as shipped
+    floor: Measurement | None = None  # a tiny population: the month's fixed cost
     load_before: tuple = ()
     load_after: tuple = ()
 
@@ -71,6 +72,13 @@ class BenchResults:
         """Largest over smallest time per agent-month across the vectorized sizes."""
         per_agent = [1.0 / m.agent_months_per_s for m in self.vectorized.values()]
         return max(per_agent) / min(per_agent) if len(per_agent) > 1 else None
+
+    def marginal_ns(self, members: int) -> float | None:
+        """Time per agent-month above the fixed cost of a month (ns): the per-member work."""
+        vec = self.vectorized.get(members)
+        if vec is None or self.floor is None:
+            return None
+        return 1e9 * (vec.s_per_month() - self.floor.s_per_month()) / (members - self.floor.members)
 
     @property
     def baseline_median_s(self) -> float | None:
@@ -99,15 +107,19 @@ def as_measurement(report: dict) -> Measurement:
                        run["total_s"], report["peak_rss_mb"], report["imports_rss_mb"])
 
 
+FLOOR_MEMBERS = 100  # small enough that a month costs what it costs whatever the population
+
+
 def run_suite(sizes: list[int], months: int, reference_months: int, reference_max: int,
               baseline_runs: int, repeats: int = 3,
               say: Callable[[str], None] = print) -> BenchResults:
     """Vectorized at every size (best of ``repeats``), the reference once up to
-    ``reference_max``, then the shipped baseline ``baseline_runs`` times."""
+    ``reference_max``, the month's fixed cost at ``FLOOR_MEMBERS``, then the shipped baseline
+    ``baseline_runs`` times."""
     results = BenchResults(
         settings={"sizes": sizes, "months": months, "reference_months": reference_months,
                   "reference_max": reference_max, "baseline_runs": baseline_runs,
-                  "repeats": repeats},
+                  "repeats": repeats, "floor_members": FLOOR_MEMBERS},
         machine=describe(), load_before=load_average())
     for members in sizes:
         say(f"vectorized, {members:,} members, {months} months, best of {repeats}")
@@ -117,6 +129,8 @@ def run_suite(sizes: list[int], months: int, reference_months: int, reference_ma
             say(f"reference, {members:,} members, {reference_months} months")
             results.reference[members] = as_measurement(
                 measure("reference", members, reference_months))
+    say(f"vectorized, {FLOOR_MEMBERS} members (the month's fixed cost), best of {repeats}")
+    results.floor = as_measurement(measure("vectorized", FLOOR_MEMBERS, months, repeats))
     if baseline_runs:
         say(f"baseline as shipped, {baseline_runs} runs")
         report = measure("vectorized", None, None, repeats=baseline_runs)

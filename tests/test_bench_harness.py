@@ -52,8 +52,12 @@ def test_suite_measures_both_models_in_fresh_processes():
     assert results.speedup(300) > 0 and results.speedup(600) is None
     assert results.vectorized[600].peak_rss_mb >= results.vectorized[600].imports_rss_mb > 0
     assert len(results.baseline_s) == 1
+    assert results.floor.members == 100 and results.floor.months == 3
+    assert results.marginal_ns(600) is not None and results.marginal_ns(123) is None
     table = rows(results)
     assert [cells[:3] for cells in table] == [("300", "vectorized", "3"), ("300", "reference", "2"),
                                               ("600", "vectorized", "3"),
                                               ("600", "reference", "skipped")]
-    assert "| 600 | reference | skipped |" in markdown(results, "aiecosim bench")
+    page = markdown(results, "aiecosim bench")
+    assert "| 600 | reference | skipped |" in page
+    assert "fixed cost" in page and "measured at 100 members" in page

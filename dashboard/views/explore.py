@@ -94,8 +94,8 @@ MAX_DRAWN = 64  # recent Explore results kept whole, figures included
 def compute(settings: dict[str, Any], scenarios_dir: Path) -> dict[str, Any]:
     """Figures, table and status for ``settings``: the work of one Explore update.
 
-    Runs are cached per seed (``dashboard.runs``); the finished figures are cached too, because
-    building seven plotly figures costs more than reading twenty cached runs.
+    Runs are cached per seed (``dashboard.runs``); the finished figures are cached too, so a
+    repeated request (the default view, a shared link) costs only a lookup.
     """
     started = time.perf_counter()
     chosen, reference = resolve(settings, scenarios_dir)

@@ -127,10 +127,19 @@ def screenshot_dir(tmp_path: Path) -> Path:
 
 
 def wait_until(condition, timeout: float = 30, every: float = 0.2, message: str = ""):
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds.
+
+    An element Dash re-renders between being found and being read raises a stale-element
+    error; that is "not yet", so the condition is polled again.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

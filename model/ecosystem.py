@@ -42,7 +42,7 @@ class EcosystemModel(mesa.Model):
         self.bad_actors = BadActorPopulation(self)
         self.recorder = MetricsRecorder(self.scenario.steps)
         self.events = sorted(self.scenario.events, key=lambda e: e.month)
-        self._race_month, self._race = -1, np.zeros(len(self.labs))
+        self._race_month, self._race_rivals, self._race = -1, (), [0.0] * len(self.labs)
         self.comply_at_start()
         self.world.begin(self.lab_capabilities())
         self.access: Access = build_access(self)
@@ -64,7 +64,7 @@ class EcosystemModel(mesa.Model):
         self.regulator.step()  # policy reacts, with a lag, to past harm
         self.agents_by_type[FrontierLab].shuffle_do("step")  # safety, training, releases, leaks
         self.world.diffuse(community=0.5 + 0.5 * self.startups.open_share)  # derivatives, lag
-        self.access = build_access(self)  # what labs offer this month
+        self.access = build_access(self, self.access)  # what labs offer this month
         self.startups.step()  # enter, choose open or API, grow, exit
         self.academics.step()  # research with the access and compute at hand
         self.bad_actors.step()  # obtain capability, attempt misuse, get banned
@@ -79,17 +79,22 @@ class EcosystemModel(mesa.Model):
     def lab_capabilities(self) -> np.ndarray:
         return np.array([lab.capability for lab in self.labs if lab.active])
 
-    def race_pressures(self) -> np.ndarray:
+    def race_pressures(self) -> list[float]:
         """Race pressure on every lab (index = lab), from rivals' capabilities at the start of
-        this month; computed once a month, whichever lab asks first."""
+        this month: fixed once the first lab asks, and recomputed only when a flagship changed
+        or a lab exited since the last time."""
         if self._race_month != self.steps:
-            race = self.scenario.race
-            active = [lab for lab in self.labs if lab.active]
-            pressure = race_pressure(np.array([lab.capability for lab in active]), race.rivalry,
-                                     race.gap_scale)
-            self._race = np.zeros(len(self.labs))
-            self._race[[lab.index for lab in active]] = pressure
             self._race_month = self.steps
+            rivals = tuple(lab.capability if lab.active else None for lab in self.labs)
+            if rivals != self._race_rivals:
+                self._race_rivals = rivals
+                race = self.scenario.race
+                active = [lab for lab in self.labs if lab.active]
+                pressure = race_pressure(np.array([lab.capability for lab in active]),
+                                         race.rivalry, race.gap_scale).tolist()
+                self._race = [0.0] * len(self.labs)
+                for lab, lab_pressure in zip(active, pressure):
+                    self._race[lab.index] = lab_pressure
         return self._race
 
     def publish_weights(self, lab: FrontierLab) -> None:

@@ -89,3 +89,37 @@ def test_unknown_event_lab_is_a_clear_error(baseline):
 
     with pytest.raises(ScenarioError, match="event names unknown lab 'nobody'"):
         baseline.with_overrides({"events": [{"month": 3, "kind": "leak", "lab": "nobody"}]})
+
+
+def test_reused_lab_arrays_match_arrays_built_afresh_every_month(baseline):
+    """Access keeps last month's per-lab arrays when no lab changed; with adaptive liability,
+    API cuts and restores, releases and exits, they must always equal a fresh build."""
+    from model.agents.access import build_access
+
+    eventful = baseline.with_overrides({
+        "policy.adaptive.enabled": True, "policy.adaptive.harm_trigger_usd_bn": 0.1,
+        "policy.adaptive.lag_months": 3, "policy.liability.bearer": "developer",
+    })
+    reused = 0
+    for seed in (1, 2):
+        model = EcosystemModel(eventful, rng=seed)
+        for month in range(1, eventful.steps + 1):
+            if month == 30:
+                model.cut_api(model.labs[0].spec.name)
+            if month == 50:
+                model.labs[0].api_open = True
+            previous = model.access
+            model.step()
+            fresh = build_access(model)
+            reused += model.access.lab_state == previous.lab_state
+            for name in ("api_capability", "api_fee", "api_mitigation", "monitoring", "refusal"):
+                assert np.array_equal(getattr(model.access, name), getattr(fresh, name)), name
+            assert model.access.best_api == fresh.best_api
+            assert model.access.open_capability == fresh.open_capability
+    assert reused > 20  # the reuse path really ran
+    # Liability alone moves API fees (developers price expected liability into them).
+    before = model.access
+    model.regulator.liability_strength *= 0.5
+    after = build_access(model, before)
+    assert not np.array_equal(after.api_fee, before.api_fee)
+    assert np.array_equal(after.api_fee, build_access(model).api_fee)

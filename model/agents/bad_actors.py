@@ -41,6 +41,9 @@ class BadActorPopulation(mesa.Agent):
         self.open_kept = open_uplift_kept(can_strip)
         self.evasion = evasion(self.sophistication)
         self.banned_until = np.zeros(n, dtype=np.int32)
+        mark = model.scenario.policy.watermark  # share of success it removes, by route
+        self.watermark = watermark_block(mark.mandate, mark.api_effectiveness,
+                                         mark.open_compliance).astype(F32)
         self.reset_month_totals()
 
     def reset_month_totals(self) -> None:
@@ -54,7 +57,7 @@ class BadActorPopulation(mesa.Agent):
     def step(self) -> None:
         """Attempt misuse, choosing a route; succeed against the defence; get detected, banned."""
         model = self.model
-        m, policy = model.scenario.misuse, model.scenario.policy
+        m = model.scenario.misuse
         access, month = model.access, model.steps
         self.reset_month_totals()
 
@@ -78,10 +81,8 @@ class BadActorPopulation(mesa.Agent):
         api_expected[self.banned_until[who] > month] = 0.0  # revoked access
         route, uplift = choose_route(F32(open_uplift) * self.open_kept[who], api_expected, api_gain)
 
-        blocked = watermark_block(policy.watermark.mandate, policy.watermark.api_effectiveness,
-                                  policy.watermark.open_compliance).astype(F32)[route]
         p_success = attack_success_probability(uplift, self.sophistication[who],
-                                               F32(model.world.defense), blocked)
+                                               F32(model.world.defense), self.watermark[route])
         succeeded = u[0] < p_success
         detected = (route == API_ROUTE) & (u[1] < detect)
         self.banned_until[who[detected]] = month + m.ban_months  # the lab revokes their access

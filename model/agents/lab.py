@@ -103,7 +103,7 @@ class FrontierLab(mesa.Agent):
         """Safety effort under the race pressure the lab faces this month (see race_pressures)."""
         pressure = self.model.race_pressures()[self.index]
         reward = self.model.regulator.safety_reward
-        self.safety_effort = float(safety_effort(np.array(self.spec.safety), pressure, reward))
+        self.safety_effort = float(safety_effort(self.spec.safety, pressure, reward))
 
     def train(self, month: int) -> None:
         """Train the next flagship with this month's compute, algorithms and safety tax."""

@@ -38,6 +38,9 @@ class KindTerms(NamedTuple):
     premium: np.ndarray  # deployer liability premium, share of revenue
 
 
+ROW = {name: row for row, name in enumerate(KindTerms._fields)}  # a field's row in the table
+
+
 class StartupPopulation(mesa.Agent):
     """All startups as arrays, one row per potential firm (a slot that may be active or not).
 
@@ -65,6 +68,7 @@ class StartupPopulation(mesa.Agent):
         self.kind_counts = np.bincount(self.kind, minlength=self.inactive + 1)
         self.provider_users = np.zeros(self.n_labs)
         self.premiums_usd_bn = self.public_compute_usd_bn = self.value_usd_bn = 0.0
+        self.constant_terms()
 
     # ---------------------------------------------------------------------------------- step
     def step(self) -> None:
@@ -150,33 +154,51 @@ class StartupPopulation(mesa.Agent):
                                           model.regulator.liability_strength)
         # Capability per kind: open weights (as customised, less licence terms), each API,
         # and -inf for the inactive kind, which reaches no one and carries no risk.
-        open_quality = access.open_capability + p.customisation_bonus - access.open_licence_penalty
-        quality = np.concatenate(([open_quality], access.api_capability, [-np.inf]))
+        capability, quality, fee = self._capability, self._quality, self._fee
+        capability[OPEN] = access.open_capability
+        capability[1:self.inactive] = access.api_capability
+        quality[:] = capability
+        quality[OPEN] = access.open_capability + p.customisation_bonus - access.open_licence_penalty
+        fee[1:self.inactive] = access.api_fee
         reach = reachable_users(quality, world.reference_capability, p.users_mean,
                                 p.users_capability_elasticity)
-        capability = np.concatenate(([access.open_capability], access.api_capability, [-np.inf]))
         premium = on_deployer * p.liability_premium_rate * marginal_uplift(
             capability, m.harm_threshold, m.uplift_scale)
-        fee = np.concatenate(([p.open_serving_share], access.api_fee, [0.0]))
-        own_compute = np.zeros(self.inactive + 1)
-        own_compute[OPEN] = p.open_compute_usd_k
-        fixed = np.full(self.inactive + 1, p.fixed_cost_usd_k)
-        fixed[self.inactive] = 0.0
-        risk = np.zeros(self.inactive + 1)
-        risk[1:self.inactive] = p.platform_risk
 
         unit_revenue = p.value_per_user_usd * p.value_capture / 1000.0  # USD k per user-month
         revenue = reach * unit_revenue
-        margins = expected_margin(revenue, fee * revenue + own_compute, subsidy_each, premium,
-                                  p.fixed_cost_usd_k) - risk * p.starting_cash_usd_k
-        no_model = ~np.isfinite(quality)
-        no_model[OPEN] = False  # some open base always exists (diffusion.initial_open_capability)
-        margins[no_model] = -np.inf  # an API not on offer, and the inactive kind
-        terms = KindTerms(
-            reach=reach, net_per_user=unit_revenue * (1.0 - premium - fee),
-            fixed=fixed + own_compute, compute_per_user=unit_revenue * fee,
-            own_compute=own_compute, platform_risk=risk, premium=premium)
-        return KindTerms(*(table.astype(F32) for table in terms)), margins
+        margins = expected_margin(revenue, fee * revenue + self._own_compute, subsidy_each,
+                                  premium, p.fixed_cost_usd_k) - self._platform_cost
+        margins[~self._always_offered & ~np.isfinite(quality)] = -np.inf  # API not on offer
+        table = self._terms
+        table[ROW["reach"]] = reach
+        table[ROW["net_per_user"]] = unit_revenue * (1.0 - premium - fee)
+        table[ROW["compute_per_user"]] = unit_revenue * fee
+        table[ROW["premium"]] = premium
+        return KindTerms(*table.astype(F32)), margins
+
+    def constant_terms(self) -> None:
+        """Per-kind terms that do not change over a run, and buffers for those that do."""
+        p, kinds = self.params, self.inactive + 1
+        self._capability = np.full(kinds, -np.inf)  # the inactive kind never has a model
+        self._quality = np.empty(kinds)
+        self._fee = np.zeros(kinds)
+        self._fee[OPEN] = p.open_serving_share
+        self._always_offered = np.zeros(kinds, dtype=bool)
+        self._always_offered[OPEN] = True  # some open base always exists (initial_open_capability)
+        own_compute = np.zeros(kinds)
+        own_compute[OPEN] = p.open_compute_usd_k
+        fixed = np.full(kinds, p.fixed_cost_usd_k)
+        fixed[self.inactive] = 0.0
+        risk = np.zeros(kinds)
+        risk[1:self.inactive] = p.platform_risk
+        self._own_compute = own_compute
+        self._platform_cost = risk * p.starting_cash_usd_k  # expected loss of a platform shock
+        # One row per KindTerms field (converted to float32 in one go); the rest change monthly.
+        self._terms = np.zeros((len(ROW), kinds))
+        self._terms[ROW["fixed"]] = fixed + own_compute
+        self._terms[ROW["own_compute"]] = own_compute
+        self._terms[ROW["platform_risk"]] = risk
 
     # ------------------------------------------------------------------------------- metrics
     @property

@@ -41,7 +41,7 @@ def entry_probability(best_margin_k: float, fixed_cost_k: float, entry_rate: flo
     ``entry_rate`` is the chance when the margin equals the fixed cost (a 100% return on the
     monthly burn); no one enters a market that does not pay, and the response saturates at 5x.
     """
-    attractiveness = np.clip(best_margin_k / max(fixed_cost_k, 1e-9), 0.0, 5.0)
+    attractiveness = min(max(best_margin_k / max(fixed_cost_k, 1e-9), 0.0), 5.0)
     return float(min(entry_rate * attractiveness, 1.0))
 
 
@@ -56,14 +56,13 @@ def choose_open_base(taste: np.ndarray, open_advantage_k: float, noise_k: float)
 
 def pick_provider(u: np.ndarray, margins_k: np.ndarray, noise_k: float) -> np.ndarray:
     """Index of the API provider chosen by each uniform draw ``u``: logit shares by margin."""
-    finite = np.isfinite(margins_k)
-    if not finite.any():
+    best = margins_k.max()
+    if best == -np.inf:  # no API on offer
         return np.full(u.shape, -1, dtype=np.int16)
-    scaled = np.where(finite, (margins_k - margins_k[finite].max()) / noise_k, -np.inf)
-    shares = np.exp(scaled)
+    shares = np.exp((margins_k - best) / noise_k)  # an API not on offer (-inf) gets no share
     cumulative = np.cumsum(shares / shares.sum())
     cumulative[-1] = 1.0
-    return np.searchsorted(cumulative, u, side="right").astype(np.int16)
+    return cumulative.searchsorted(u, side="right").astype(np.int16)
 
 
 def grow_users(users: np.ndarray, target: np.ndarray, rate: float) -> None:

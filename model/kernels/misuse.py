@@ -11,13 +11,16 @@ import numpy as np
 NO_ROUTE, OPEN_ROUTE, API_ROUTE = 0, 1, 2
 
 
-def marginal_uplift(capability: np.ndarray | float, threshold: float, scale: float) -> np.ndarray:
+def marginal_uplift(capability: np.ndarray | float, threshold: float, scale: float,
+                    ) -> np.ndarray | float:
     """Uplift over the no-AI baseline, 0–1: near zero well below ``threshold``, rising above it.
 
     A logistic curve: RAND (2024) found no significant uplift from 2023 models, concern grows with
     capability (Kapoor et al. 2024's marginal-risk framing), and uplift is bounded because a
     model cannot lift an actor beyond what expert help would (assumption).
     """
+    if isinstance(capability, (float, int)):  # one model: skip the array conversion
+        return 0.5 * (1.0 + float(np.tanh(0.5 * ((capability - threshold) / scale))))
     x = (np.asarray(capability, dtype=float) - threshold) / scale
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 

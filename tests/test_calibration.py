@@ -58,3 +58,11 @@ def test_misuse_incidents_grow_in_the_early_years():
     first = across_seeds(None, "misuse_incidents", SEEDS, slice(0, 12))
     second = across_seeds(None, "misuse_incidents", SEEDS, slice(12, 24))
     assert np.all(second > 1.1 * first)
+
+
+def test_about_a_fifth_of_startups_build_on_open_weights_in_2023():
+    """Calibration (choice_noise). O'Reilly, "Generative AI in the Enterprise" (Nov 2023): 16% of
+    companies build on open-source models and 23% on OpenAI's GPT models, so open weights served
+    a sizeable minority of builders in the first year, neither none nor most."""
+    first_year = across_seeds(None, "startups_open_share", SEEDS, slice(0, 12))
+    assert np.all((first_year >= 0.10) & (first_year <= 0.40)), first_year

@@ -101,7 +101,9 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
         parts.append(f"![{metric} by regime]({link}) ([interactive]({link[:-4]}.html))")
 
     parts.append("\n## 3. Developer liability against public compute\n\nYear-10 means over a "
-                 "6 x 6 grid (4 seeds a point), developer bears liability.\n")
+                 "6 x 6 grid (4 seeds a point), developer bears liability. From a strength of 0.8, "
+                 "liability bills drive some labs out of business, and which ones go varies from "
+                 "seed to seed by more than public compute adds to innovation.\n")
     parts.append(_claims(by_section("policy map")) + "\n")
     for metric in ("innovation", "misuse_harm", "labs_open_share"):
         grid = sections.policy_map(r, metric)

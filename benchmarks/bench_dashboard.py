@@ -27,10 +27,10 @@ from pathlib import Path
 import requests
 from werkzeug.serving import make_server
 
-from dashboard import runs
-from dashboard.app import create_app
-from dashboard.views import explore
-from dashboard.views.explore import KEY_METRICS, graph_id
+from aiecosim.dashboard import runs
+from aiecosim.dashboard.app import create_app
+from aiecosim.dashboard.views import explore
+from aiecosim.dashboard.views.explore import KEY_METRICS, graph_id
 
 
 def payload(settings: dict) -> dict:

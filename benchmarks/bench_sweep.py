@@ -30,8 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-BASELINE = REPO / "scenarios" / "baseline.toml"
+from aiecosim.model.catalogue import BASELINE
+
 
 
 def design_text(runs: int) -> str:
@@ -47,9 +47,9 @@ def sweep(runs: int, workers: int, folder: Path) -> dict:
     design.write_text(design_text(runs))
     out = design.with_suffix("")
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "experiments.cli", "sweep", str(design),
+    done = subprocess.run([sys.executable, "-m", "aiecosim.cli.main", "sweep", str(design),
                            "--out", str(out), "--workers", str(workers)],
-                          cwd=REPO, capture_output=True, text=True)
+                          capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"sweep failed ({done.returncode}): {done.stderr.strip()[-500:]}")

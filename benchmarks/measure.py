@@ -1,8 +1,8 @@
 """Time one model in this process and report it as one JSON line (run in a fresh subprocess).
 
-    python -m benchmarks.measure vectorized --members 100000 --months 120
-    python -m benchmarks.measure reference --members 100000 --months 3
-    python -m benchmarks.measure vectorized --repeats 7        # the shipped baseline, as is
+    python -m aiecosim.benchmarks.measure vectorized --members 100000 --months 120
+    python -m aiecosim.benchmarks.measure reference --members 100000 --months 3
+    python -m aiecosim.benchmarks.measure vectorized --repeats 7        # the shipped baseline, as is
 
 A fresh process per measurement keeps sizes from sharing caches or heap, so its peak resident
 memory (``ru_maxrss``) is that one model's, plus the interpreter and imports (reported apart).
@@ -16,11 +16,11 @@ import resource
 import sys
 import time
 
-from model.ecosystem import EcosystemModel
-from model.scenario import Scenario
+from aiecosim.model.ecosystem import EcosystemModel
+from aiecosim.model.scenario import Scenario
 
-from benchmarks.reference_mesa import ReferenceEcosystemModel
-from benchmarks.sizes import scaled
+from aiecosim.benchmarks.reference_mesa import ReferenceEcosystemModel
+from aiecosim.benchmarks.sizes import scaled
 
 ENGINES = {"vectorized": EcosystemModel, "reference": ReferenceEcosystemModel}
 
@@ -66,7 +66,7 @@ def measure(engine: str, members: int | None, months: int | None, repeats: int,
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.measure", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m aiecosim.benchmarks.measure", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("engine", choices=sorted(ENGINES))
     parser.add_argument("--members", type=int, help="population members (default: as shipped)")

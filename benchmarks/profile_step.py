@@ -1,8 +1,8 @@
 """Profile the monthly step with cProfile and write its top entries to docs/performance.md.
 
-    python -m benchmarks.profile_step                       # vectorized, 100k members, 120 months
-    python -m benchmarks.profile_step --members 1M --top 20 --out -        # print only
-    python -m benchmarks.profile_step --engine reference --members 10k --months 3
+    python -m aiecosim.benchmarks.profile_step                       # vectorized, 100k members, 120 months
+    python -m aiecosim.benchmarks.profile_step --members 1M --top 20 --out -        # print only
+    python -m aiecosim.benchmarks.profile_step --engine reference --members 10k --months 3
 
 Only the steps are profiled, not building the model. cProfile adds a fixed cost to every Python
 call, so functions called many times per month look costlier than they are; the ranking is
@@ -18,15 +18,15 @@ import re
 import sys
 from pathlib import Path
 
-import model
-from model.scenario import Scenario
+import aiecosim.model
+from aiecosim.model.scenario import Scenario
 
-from benchmarks.docs_section import replace_section
-from benchmarks.measure import ENGINES
-from benchmarks.report import markdown_table
-from benchmarks.sizes import SPLIT_TEXT, format_size, parse_size, scaled
+from aiecosim.benchmarks.docs_section import replace_section
+from aiecosim.benchmarks.measure import ENGINES
+from aiecosim.benchmarks.report import markdown_table
+from aiecosim.benchmarks.sizes import SPLIT_TEXT, format_size, parse_size, scaled
 
-REPO = Path(model.__file__).resolve().parent.parent
+REPO = Path(aiecosim.model.__file__).resolve().parent.parent
 
 
 def profile(members: int, months: int, engine: str = "vectorized", seed: int = 0,
@@ -85,7 +85,7 @@ def markdown(stats: pstats.Stats, members: int, months: int, top: int,
              engine: str = "vectorized") -> str:
     header = ("function", "calls", "own s", "cumulative s", "share")
     title = "Profile of the step" + ("" if engine == "vectorized" else f" ({engine} model)")
-    command = (f"python -m benchmarks.profile_step --engine {engine} "
+    command = (f"python -m aiecosim.benchmarks.profile_step --engine {engine} "
                f"--members {format_size(members)} --months {months} --top {top}")
     return f"""## {title}
 
@@ -105,7 +105,7 @@ Top entries by own time (time inside the function itself, numpy's C code include
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_step", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m aiecosim.benchmarks.profile_step", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=sorted(ENGINES), default="vectorized")
     parser.add_argument("--members", type=parse_size, default=100_000,

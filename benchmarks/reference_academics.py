@@ -11,8 +11,8 @@ import math
 import mesa
 import numpy as np
 
-from model.agents.academics import GENERAL_API_ACCESS
-from model.kernels.research import research_output
+from aiecosim.model.agents.academics import GENERAL_API_ACCESS
+from aiecosim.model.kernels.research import research_output
 
 
 class ResearchGroup(mesa.Agent):

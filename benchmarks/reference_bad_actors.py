@@ -12,7 +12,7 @@ import math
 import mesa
 import numpy as np
 
-from model.kernels.misuse import (
+from aiecosim.model.kernels.misuse import (
     API_ROUTE,
     NO_ROUTE,
     OPEN_ROUTE,
@@ -23,7 +23,7 @@ from model.kernels.misuse import (
     open_uplift_kept,
     strip_success,
 )
-from model.kernels.policy import watermark_block
+from aiecosim.model.kernels.policy import watermark_block
 
 
 class BadActor(mesa.Agent):

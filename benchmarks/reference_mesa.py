@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from benchmarks.reference_academics import AcademicCohort
-from benchmarks.reference_bad_actors import BadActorCohort
-from benchmarks.reference_startups import StartupCohort
-from model.ecosystem import EcosystemModel
-from model.scenario import Scenario
+from aiecosim.benchmarks.reference_academics import AcademicCohort
+from aiecosim.benchmarks.reference_bad_actors import BadActorCohort
+from aiecosim.benchmarks.reference_startups import StartupCohort
+from aiecosim.model.ecosystem import EcosystemModel
+from aiecosim.model.scenario import Scenario
 
 
 class ReferenceEcosystemModel(EcosystemModel):

@@ -11,15 +11,15 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.kernels.market import (
+from aiecosim.model.kernels.market import (
     choose_open_base,
     entry_probability,
     expected_margin,
     pick_provider,
     reachable_users,
 )
-from model.kernels.misuse import marginal_uplift
-from model.kernels.policy import liability_shares
+from aiecosim.model.kernels.misuse import marginal_uplift
+from aiecosim.model.kernels.policy import liability_shares
 
 
 class Startup(mesa.Agent):

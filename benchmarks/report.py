@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks.sizes import SPLIT_TEXT, format_size
-from benchmarks.suite import BenchResults, Measurement
+from aiecosim.benchmarks.sizes import SPLIT_TEXT, format_size
+from aiecosim.benchmarks.suite import BenchResults, Measurement
 
 COLUMNS = ("members", "model", "months timed", "build s", "ms / month", "months / s",
            "agent-months / s", "peak RSS MB", "speedup")
@@ -106,7 +106,7 @@ Time per agent-month, vectorized: {per_agent}.
 
 ### How each figure is measured
 
-- Every size and model runs in a fresh Python process (`python -m benchmarks.measure`), so no
+- Every size and model runs in a fresh Python process (`python -m aiecosim.benchmarks.measure`), so no
   run inherits another's caches or heap.
 - *build s*: constructing the model (agents, populations, labs). *ms / month*: the mean time of
   `model.step()` over the months timed, measured with `time.perf_counter` around each step.
@@ -130,9 +130,9 @@ Time per agent-month, vectorized: {per_agent}.
 scripts/aiecosim bench           # this section and both profiles (about two minutes, idle machine)
 scripts/aiecosim bench --quick   # a smoke run of the harness; writes nothing
 scripts/aiecosim bench --help    # sizes, months, reference months and size limit, repeats, --out
-.venv/bin/python -m benchmarks.measure vectorized --members 1000000 --months 120   # one size
-.venv/bin/python -m benchmarks.profile_step                          # the vectorized profile
-.venv/bin/python -m benchmarks.profile_step --engine reference --members 100k --months 3
+.venv/bin/python -m aiecosim.benchmarks.measure vectorized --members 1000000 --months 120   # one size
+.venv/bin/python -m aiecosim.benchmarks.profile_step                          # the vectorized profile
+.venv/bin/python -m aiecosim.benchmarks.profile_step --engine reference --members 100k --months 3
 ```
 """
 

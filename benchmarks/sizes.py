@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.scenario import Scenario
+from aiecosim.model.scenario import Scenario
 
 # Share of a total N of members in each population (startups, academics, bad actors). The
 # shipped baseline has 20k / 5k / 10k; this split keeps startups the largest population and

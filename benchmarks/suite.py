@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
-from benchmarks.machine import describe, load_average
+from aiecosim.benchmarks.machine import describe, load_average
 
 
 class BenchError(RuntimeError):
@@ -87,7 +87,7 @@ class BenchResults:
 
 def measure(engine: str, members: int | None, months: int | None, repeats: int = 1) -> dict:
     """Run ``benchmarks.measure`` in a fresh interpreter and return its JSON report."""
-    args = [sys.executable, "-m", "benchmarks.measure", engine, "--repeats", str(repeats)]
+    args = [sys.executable, "-m", "aiecosim.benchmarks.measure", engine, "--repeats", str(repeats)]
     if members is not None:
         args += ["--members", str(members)]
     if months is not None:

@@ -8,12 +8,12 @@ from pathlib import Path
 from dash import Dash, Input, Output
 from dash.exceptions import PreventUpdate
 
-from dashboard import controls, layout, runs, sync
-from dashboard.manager import make_manager
-from dashboard.sources import SCENARIOS, load_scenario
-from dashboard.state import VIEW_DEFAULTS
-from dashboard.views import explore, policy_map, results, scenario_io
-from model.errors import ScenarioError
+from aiecosim.dashboard import controls, layout, runs, sync
+from aiecosim.dashboard.manager import make_manager
+from aiecosim.dashboard.sources import SCENARIOS, load_scenario
+from aiecosim.dashboard.state import VIEW_DEFAULTS
+from aiecosim.dashboard.views import explore, policy_map, results, scenario_io
+from aiecosim.model.errors import ScenarioError
 
 # Uploads are capped at 1 MB by the app; base64 and the JSON around it add about a third.
 # Anything far beyond that is refused by the web server before it is read into memory.

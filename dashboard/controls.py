@@ -12,8 +12,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.fields import FieldSpec, lab_fields, scenario_fields, value_at
-from model import Scenario
+from aiecosim.dashboard.fields import FieldSpec, lab_fields, scenario_fields, value_at
+from aiecosim.model import Scenario
 
 PARAM = "param"
 

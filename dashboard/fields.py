@@ -17,7 +17,7 @@ from typing import Any
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
-from model.scenario import Lab, Scenario
+from aiecosim.model.scenario import Lab, Scenario
 
 # Identity and bookkeeping, not parameters of the world a researcher tunes.
 SKIPPED = frozenset({"schema_version", "name", "description", "labs", "events",

@@ -12,10 +12,10 @@ from typing import Any, Callable
 import numpy as np
 import polars as pl
 
-from dashboard.fields import FieldSpec
-from dashboard.stats import final_year
-from model import Scenario, simulate
-from model.errors import ScenarioError
+from aiecosim.dashboard.fields import FieldSpec
+from aiecosim.dashboard.stats import final_year
+from aiecosim.model import Scenario, simulate
+from aiecosim.model.errors import ScenarioError
 
 WIDE_DECADES = 2  # numeric ranges spanning more orders of magnitude are sampled geometrically
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.sources import list_scenarios
-from dashboard.state import MAX_SEEDS, VIEW_DEFAULTS
-from dashboard.views import explore, policy_map, results, scenario_io
+from aiecosim.dashboard.sources import list_scenarios
+from aiecosim.dashboard.state import MAX_SEEDS, VIEW_DEFAULTS
+from aiecosim.dashboard.views import explore, policy_map, results, scenario_io
 
 
 def sidebar(scenarios_dir: Path) -> html.Div:

@@ -11,7 +11,7 @@ from typing import Any
 
 import tomli_w
 
-from model.scenario import SCHEMA_VERSION
+from aiecosim.model.scenario import SCHEMA_VERSION
 
 
 def _lab_names(labs: Any) -> list[Any] | None:

@@ -20,7 +20,7 @@ from typing import Iterable
 
 import polars as pl
 
-from model import Scenario
+from aiecosim.model import Scenario
 
 MAX_CACHED_RUNS = 4000  # a 120-month run is about 30 kB: at most about 120 MB
 
@@ -28,7 +28,7 @@ MAX_CACHED_RUNS = 4000  # a 120-month run is about 30 kB: at most about 120 MB
 def _prepare_worker(parent: int) -> None:
     """Worker initializer: import the model now (mesa takes seconds), and leave when the server
     goes, even if it was killed without cleaning up."""
-    from model.simulate import simulate  # noqa: F401  (the function, not the module)
+    from aiecosim.model.simulate import simulate  # noqa: F401  (the function, not the module)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -39,7 +39,7 @@ def _prepare_worker(parent: int) -> None:
 
 
 def _simulate(scenario: Scenario, seed: int) -> pl.DataFrame:
-    from model.simulate import simulate
+    from aiecosim.model.simulate import simulate
 
     return simulate(scenario, seed=seed)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from model import Scenario
-from model.errors import ScenarioError
+from aiecosim.model import Scenario
+from aiecosim.model.catalogue import CATALOGUE
+from aiecosim.model.errors import ScenarioError
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = CATALOGUE
 MANIFEST = "manifest.json"
 RESULTS_DEPTH = 2  # sweep folders may sit one level down, e.g. results/2024-06/liability
 

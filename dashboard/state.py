@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode
 
-from model.scenario import Scenario
+from aiecosim.model.scenario import Scenario
 
 MAX_SEEDS = 50  # enough for tight bands; more would tie up the server for one visitor
 MAX_GRID = 9    # policy-map points per axis

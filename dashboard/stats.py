@@ -7,7 +7,7 @@ import math
 import numpy as np
 import polars as pl
 
-from experiments.bands import t95
+from aiecosim.experiments.bands import t95
 
 
 def final_year(frame: pl.DataFrame) -> int:

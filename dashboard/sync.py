@@ -19,11 +19,11 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, no_update
 
-from dashboard.controls import PARAM
-from dashboard.fields import field_by_key, lab_fields, value_at
-from dashboard.sources import list_scenarios, load_scenario
-from dashboard.state import VIEW_DEFAULTS, VIEW_FIELDS, clean_view, decode_query, encode_query
-from model.errors import ScenarioError
+from aiecosim.dashboard.controls import PARAM
+from aiecosim.dashboard.fields import field_by_key, lab_fields, value_at
+from aiecosim.dashboard.sources import list_scenarios, load_scenario
+from aiecosim.dashboard.state import VIEW_DEFAULTS, VIEW_FIELDS, clean_view, decode_query, encode_query
+from aiecosim.model.errors import ScenarioError
 
 
 def _spec(key: str):

@@ -17,11 +17,11 @@ from typing import Any
 
 import tomli_w
 
-from dashboard.overrides import diff
-from dashboard.sources import SCENARIOS, list_scenarios, load_scenario, scenario_path
-from model import Scenario
-from model.errors import ScenarioError
-from model.scenario_io import MAX_FILE_BYTES, read_toml
+from aiecosim.dashboard.overrides import diff
+from aiecosim.dashboard.sources import SCENARIOS, list_scenarios, load_scenario, scenario_path
+from aiecosim.model import Scenario
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario_io import MAX_FILE_BYTES, read_toml
 
 DEFAULT_BASE = "baseline.toml"
 

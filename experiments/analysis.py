@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from experiments.bands import seed_bands, t95
-from experiments.experiment import Variable
-from experiments.sampling import salib_problem
-from experiments.store import SweepStore
+from aiecosim.experiments.bands import seed_bands, t95
+from aiecosim.experiments.experiment import Variable
+from aiecosim.experiments.sampling import salib_problem
+from aiecosim.experiments.store import SweepStore
 
 MAX_LEVELS = 12   # a lever with more distinct values than this is binned in a phase diagram
 PHASE_BINS = 6  # 6 x 6 cells: a few hundred sampled points give several per cell

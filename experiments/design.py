@@ -28,10 +28,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.errors import ScenarioError
-from model.metrics import METRICS
-from model.scenario_io import unknown_key_message
-from experiments.summary import KEY_METRICS
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.metrics import METRICS
+from aiecosim.model.scenario_io import unknown_key_message
+from aiecosim.experiments.summary import KEY_METRICS
 
 METHODS = ("grid", "lhs", "sobol", "morris")
 RANGE_KEYS = frozenset({"values", "labels", "min", "max", "levels"})

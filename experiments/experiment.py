@@ -10,16 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from model import Scenario
-from model.errors import ScenarioError
-from model.scenario_io import read_toml
-from experiments.design import Design, Range, parse_design
+from aiecosim.model import Scenario
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario_io import read_toml
+from aiecosim.experiments.design import Design, Range, parse_design
 
 VARIANT = "variant"  # the column naming a design's variant, when it has variants
 DTYPES = {"float": pl.Float64, "int": pl.Int64, "bool": pl.Boolean, "str": pl.String,
@@ -91,7 +92,7 @@ class Experiment:
 
     def points(self) -> list[dict[str, Any]]:
         """Every point of the design in a fixed order (see ``experiments.sampling``)."""
-        from experiments.sampling import sample_points
+        from aiecosim.experiments.sampling import sample_points
 
         return sample_points(self.design, self.variables)
 
@@ -130,7 +131,7 @@ def points_frame(points: list[dict[str, Any]], variables: tuple[Variable, ...]) 
 
 
 # --------------------------------------------------------------------------------- loading
-SHIPPED = Path(__file__).resolve().parent / "designs"
+SHIPPED = Path(str(files("aiecosim.experiments.designs")))  # package data, also when installed
 
 
 def find_design(text: str | Path) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from model.metrics import METRICS
+from aiecosim.model.metrics import METRICS
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 

@@ -16,12 +16,12 @@ import plotly.io as pio
 import polars as pl
 from plotly.offline import get_plotlyjs
 
-from model.errors import ScenarioError
-from model.scenario_io import unknown_key_message
-from experiments.analysis import (Sweep, compare, load_sweep, phase_grid, point_means,
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario_io import unknown_key_message
+from aiecosim.experiments.analysis import (Sweep, compare, load_sweep, phase_grid, point_means,
                                   sensitivity, time_bands)
-from experiments.bands import seed_bands
-from experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from aiecosim.experiments.bands import seed_bands
+from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
 
 MAX_FAILED_ROWS = 50
 STYLE = """
@@ -36,7 +36,7 @@ def write_report(root: str | Path, out: str | Path | None = None, *, x: str | No
                  y: str | None = None, metrics: list[str] | None = None,
                  against: str | Path | None = None) -> Path:
     """Write the report of sweep folder ``root`` (default ``root/report.html``); return its path."""
-    from experiments.atomic import write_atomically
+    from aiecosim.experiments.atomic import write_atomically
 
     target = Path(out) if out is not None else Path(root) / "report.html"
     page = build_report(root, x=x, y=y, metrics=metrics, against=against)

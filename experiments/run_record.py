@@ -16,8 +16,8 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
-from experiments.atomic import write_atomically
-from model.scenario import Scenario
+from aiecosim.experiments.atomic import write_atomically
+from aiecosim.model.scenario import Scenario
 
 KEY = "aiecosim.provenance"
 REPO = Path(__file__).resolve().parent.parent

@@ -23,13 +23,13 @@ from typing import Callable, Iterator
 
 import polars as pl
 
-from model.errors import ScenarioError
-from experiments.experiment import Experiment
-from experiments.plan import Run, group, plan_runs, task_size
-from experiments.progress import run_progress
-from experiments.sweep_manifest import sweep_manifest
-from experiments.store import SweepStore
-from experiments.worker import Task, run_task
+from aiecosim.model.errors import ScenarioError
+from aiecosim.experiments.experiment import Experiment
+from aiecosim.experiments.plan import Run, group, plan_runs, task_size
+from aiecosim.experiments.progress import run_progress
+from aiecosim.experiments.sweep_manifest import sweep_manifest
+from aiecosim.experiments.store import SweepStore
+from aiecosim.experiments.worker import Task, run_task
 
 CONNECT_TIMEOUT = "10s"
 WORKER_WAIT_SECONDS = 60

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.design import Design
+from aiecosim.experiments.design import Design
 
 
 def salib_problem(variables) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel
 
-from model.errors import ScenarioError
-from model.scenario import SCHEMA_VERSION, Scenario
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario import SCHEMA_VERSION, Scenario
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 

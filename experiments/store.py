@@ -21,8 +21,8 @@ from typing import Any
 
 import polars as pl
 
-from model.errors import ScenarioError
-from experiments.atomic import TMP_SUFFIX, write_atomically, write_json
+from aiecosim.model.errors import ScenarioError
+from aiecosim.experiments.atomic import TMP_SUFFIX, write_atomically, write_json
 
 FORMAT = 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from rich.table import Table
 
-from experiments.bands import seed_bands
+from aiecosim.experiments.bands import seed_bands
 
 KEY_METRICS: tuple[str, ...] = (
     "frontier_capability", "open_capability", "open_lag_months", "labs_open_share",

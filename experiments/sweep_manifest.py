@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
 
-from experiments.run_record import git_commit
+from aiecosim.experiments.run_record import git_commit
 
 PACKAGES = ("aiecosim", "mesa", "numpy", "polars", "pyarrow", "pydantic", "dask", "distributed",
             "SALib", "plotly")

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from model import Scenario
+from aiecosim.model import Scenario
 
 ERROR_CHARS = 500
 
@@ -46,7 +46,7 @@ def series_schema(outputs) -> dict[str, pl.DataType]:
 
 def run_task(task: Task) -> TaskResult:
     """Simulate every run of ``task``; never raises for a run's own failure."""
-    from model import simulate  # here, not at the top: the driver never needs mesa
+    from aiecosim.model import simulate  # here, not at the top: the driver never needs mesa
 
     base = Scenario.from_dict(task.scenario, source="sweep scenario")
     outputs = list(task.outputs)

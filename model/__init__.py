@@ -1,7 +1,7 @@
 """aiecosim's simulation: a Mesa model of open-weight versus API-only AI ecosystems."""
 
-from model.errors import ScenarioError
-from model.scenario import Scenario
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario import Scenario
 
 __all__ = ["Scenario", "ScenarioError", "EcosystemModel", "simulate"]
 
@@ -10,9 +10,9 @@ def __getattr__(name: str):
     # Lazy so that reading or validating a scenario does not import mesa.
     # The submodule ``model.simulate`` would otherwise shadow the function of the same name.
     if name == "EcosystemModel":
-        from model.ecosystem import EcosystemModel as found
+        from aiecosim.model.ecosystem import EcosystemModel as found
     elif name == "simulate":
-        from model.simulate import simulate as found
+        from aiecosim.model.simulate import simulate as found
     else:
         raise AttributeError(name)
     globals()[name] = found

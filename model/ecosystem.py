@@ -5,19 +5,19 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.agents.academics import AcademicPopulation
-from model.agents.access import Access, build_access
-from model.agents.bad_actors import BadActorPopulation
-from model.agents.lab import FrontierLab
-from model.agents.regulator import Regulator
-from model.agents.startups import StartupPopulation
-from model.kernels.misuse import API_ROUTE, OPEN_ROUTE
-from model.kernels.policy import liability_shares
-from model.kernels.race import race_pressure
-from model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
-from model.metrics import MetricsRecorder
-from model.scenario import Scenario
-from model.world import World
+from aiecosim.model.agents.academics import AcademicPopulation
+from aiecosim.model.agents.access import Access, build_access
+from aiecosim.model.agents.bad_actors import BadActorPopulation
+from aiecosim.model.agents.lab import FrontierLab
+from aiecosim.model.agents.regulator import Regulator
+from aiecosim.model.agents.startups import StartupPopulation
+from aiecosim.model.kernels.misuse import API_ROUTE, OPEN_ROUTE
+from aiecosim.model.kernels.policy import liability_shares
+from aiecosim.model.kernels.race import race_pressure
+from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
+from aiecosim.model.metrics import MetricsRecorder
+from aiecosim.model.scenario import Scenario
+from aiecosim.model.world import World
 
 
 class EcosystemModel(mesa.Model):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from model.scenario import Scenario
+from aiecosim.model.scenario import Scenario
 
 EXTENDS = {
     "type": "string",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from model.kernels.market import hhi
-from model.kernels.misuse import API_ROUTE, OPEN_ROUTE
+from aiecosim.model.kernels.market import hhi
+from aiecosim.model.kernels.misuse import API_ROUTE, OPEN_ROUTE
 
 # Column names and their meaning; docs/ODD.md and the dashboard read this table.
 METRICS: dict[str, str] = {

@@ -18,8 +18,8 @@ import copy
 import logging
 from typing import Any, Callable
 
-from model.errors import ScenarioError
-from model.scenario import SCHEMA_VERSION
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario import SCHEMA_VERSION
 
 log = logging.getLogger("aiecosim.scenario")
 

@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from model.errors import ScenarioError
-from model.params import Section, param
+from aiecosim.model.catalogue import BASELINE
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.params import Section, param
 
 # Version 2 dropped technology.inference_price_decline (never used); see model/migrations.py.
 SCHEMA_VERSION = 2
-BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
 
 ReleaseMode = Literal["closed", "staged", "api", "open-weights-licensed", "open-weights"]
 RELEASE_MODES: tuple[str, ...] = ("closed", "staged", "api", "open-weights-licensed", "open-weights")
@@ -503,7 +503,7 @@ class Scenario(Section):
     @classmethod
     def load(cls, path: str | Path) -> "Scenario":
         """Read, resolve ``extends`` and validate a scenario file; raise ``ScenarioError``."""
-        from model.scenario_io import load_scenario
+        from aiecosim.model.scenario_io import load_scenario
 
         return load_scenario(path)
 
@@ -515,7 +515,7 @@ class Scenario(Section):
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "<scenario>") -> "Scenario":
         """Validate a plain mapping; errors name ``source`` and the offending key."""
-        from model.scenario_io import validate_mapping
+        from aiecosim.model.scenario_io import validate_mapping
 
         return validate_mapping(data, source)
 
@@ -524,7 +524,7 @@ class Scenario(Section):
 
         Labs are addressed by name or index: ``labs.open-bigtech.openness``.
         """
-        from model.scenario_io import apply_overrides
+        from aiecosim.model.scenario_io import apply_overrides
 
         return apply_overrides(self, overrides, source)
 

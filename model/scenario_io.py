@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from model.errors import ScenarioError
-from model.migrations import migrate
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.migrations import migrate
 
 MAX_FILE_BYTES = 1_000_000  # scenario files are a few kilobytes; anything this big is a mistake
 
@@ -169,7 +169,7 @@ def validate_mapping(data: dict[str, Any], source: str, chain: Chain | None = No
     With the ``chain`` it was merged from, an error names the file of the chain that set the key
     at fault rather than ``source``.
     """
-    from model.scenario import Scenario
+    from aiecosim.model.scenario import Scenario
 
     data = migrate(data, source)
     try:
@@ -213,7 +213,7 @@ def _depth_in(loc: tuple[Any, ...], merged: Any, own: Any) -> int:
 
 
 def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> ScenarioError:
-    from model.scenario import Scenario
+    from aiecosim.model.scenario import Scenario
 
     err = exc.errors(include_url=False)[0]
     loc = tuple(err["loc"])
@@ -302,7 +302,7 @@ def apply_overrides(scenario, overrides: dict[str, Any], source: str = "--set"):
 
 
 def _set_dotted(data: dict[str, Any], dotted: str, value: Any, source: str) -> None:
-    from model.scenario import Scenario
+    from aiecosim.model.scenario import Scenario
 
     parts = [p for p in dotted.split(".")]
     if not dotted or any(not p for p in parts):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from model.ecosystem import EcosystemModel
-from model.scenario import Scenario
+from aiecosim.model.ecosystem import EcosystemModel
+from aiecosim.model.scenario import Scenario
 
 
 def simulate(scenario: Scenario | None = None, seed: int = 0) -> pl.DataFrame:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.kernels.defense import defense_step
-from model.kernels.diffusion import derivative_boost, open_lag_months
-from model.kernels.frontier import algorithmic_progress, monthly_growth
-from model.kernels.misuse import marginal_uplift
-from model.kernels.research import access_depth
-from model.scenario import Scenario
+from aiecosim.model.kernels.defense import defense_step
+from aiecosim.model.kernels.diffusion import derivative_boost, open_lag_months
+from aiecosim.model.kernels.frontier import algorithmic_progress, monthly_growth
+from aiecosim.model.kernels.misuse import marginal_uplift
+from aiecosim.model.kernels.research import access_depth
+from aiecosim.model.scenario import Scenario
 
 
 @dataclass

@@ -1,18 +1,13 @@
-"""Shared fixtures: the shipped baseline and a cache of simulated runs across tests."""
+"""Fixtures: the shipped baseline, and headless Chromium for the browser tests.
+
+Helpers that tests import live in the ``support`` package, not here.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import numpy as np
-import polars as pl
 import pytest
 
-from model import Scenario, simulate
-
-REPO = Path(__file__).resolve().parent.parent
-SCENARIOS = REPO / "scenarios"
+from aiecosim.model import Scenario
 
 
 @pytest.fixture(scope="session")
@@ -20,27 +15,8 @@ def baseline() -> Scenario:
     return Scenario.baseline()
 
 
-@lru_cache(maxsize=256)
-def _run(key: tuple, seed: int) -> pl.DataFrame:
-    scenario = Scenario.baseline().with_overrides(dict(key)) if key else Scenario.baseline()
-    return simulate(scenario, seed=seed)
-
-
-def run(overrides: dict | None = None, seed: int = 0) -> pl.DataFrame:
-    """Simulate the baseline with overrides; identical calls across tests are computed once."""
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                       for k, v in (overrides or {}).items()))
-    return _run(key, seed)
-
-
-def across_seeds(overrides: dict | None, metric: str, seeds: int = 8,
-                 months: slice = slice(None)) -> np.ndarray:
-    """The mean of ``metric`` over ``months`` for each seed."""
-    return np.array([run(overrides, s)[metric].to_numpy()[months].mean() for s in range(seeds)])
-
-
 def pytest_setup_options():
     """Headless Chromium for the dashboard's browser tests (dash[testing]'s ``dash_duo``)."""
-    from dashboard_support import chrome_options
+    from support.dashboard import chrome_options
 
     return chrome_options()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.docs_section import replace_section
-from benchmarks.report import markdown, rows
-from benchmarks.sizes import format_size, parse_size, scaled
-from benchmarks.suite import run_suite
-from experiments.cli import main
-from model import Scenario
+from aiecosim.benchmarks.docs_section import replace_section
+from aiecosim.benchmarks.report import markdown, rows
+from aiecosim.benchmarks.sizes import format_size, parse_size, scaled
+from aiecosim.benchmarks.suite import run_suite
+from aiecosim.cli.main import main
+from aiecosim.model import Scenario
 
 
 def test_sizes_read_like_people_write_them():

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import EcosystemModel, Scenario
+from aiecosim.model import EcosystemModel, Scenario
 
-from conftest import across_seeds, run
+from support.runs import across_seeds, run
 
 SEEDS = 6
 

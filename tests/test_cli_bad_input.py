@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import main
+from aiecosim.cli.main import main
 
-from conftest import REPO, SCENARIOS
+from support.runs import REPO, SCENARIOS
 
 AIECOSIM = REPO / ".venv" / "bin" / "aiecosim"
 BASELINE = SCENARIOS / "baseline.toml"

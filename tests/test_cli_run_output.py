@@ -8,12 +8,12 @@ from importlib import metadata
 import polars as pl
 import pytest
 
-from experiments.catalogue import shipped
-from experiments.cli import main
-from experiments.run_record import read_provenance, sidecar
-from model import Scenario, simulate
+from aiecosim.model.catalogue import shipped
+from aiecosim.cli.main import main
+from aiecosim.experiments.run_record import read_provenance, sidecar
+from aiecosim.model import Scenario, simulate
 
-from conftest import REPO, SCENARIOS
+from support.runs import REPO, SCENARIOS
 
 AIECOSIM = REPO / ".venv" / "bin" / "aiecosim"
 SHORT = ["--set", "steps=24"]  # two years: enough to exercise every mechanism, cheap to repeat

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from experiments.catalogue import SCHEMA_FILE
-from experiments.cli import main
-from experiments.scenario_diff import ABSENT, scenario_diff
-from model import Scenario
+from aiecosim.model.catalogue import SCHEMA_FILE
+from aiecosim.cli.main import main
+from aiecosim.experiments.scenario_diff import ABSENT, scenario_diff
+from aiecosim.model import Scenario
 
-from conftest import SCENARIOS
+from support.runs import SCENARIOS
 
 
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:

@@ -18,11 +18,11 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import runs
-from dashboard.app import create_app
-from dashboard_support import (HAVE_BROWSER, aiecosim, copy_scenarios, free_port, make_sweep,
+from aiecosim.dashboard import runs
+from aiecosim.dashboard.app import create_app
+from support.dashboard import (HAVE_BROWSER, aiecosim, copy_scenarios, free_port, make_sweep,
                                screenshot_dir, wait_until)
-from model import Scenario
+from aiecosim.model import Scenario
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not HAVE_BROWSER, reason="needs chromium and chromium-driver")]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from dashboard.app import create_app
-from dashboard_support import REPO, ServerThread, copy_scenarios, explore_payload, upload_payload
+from aiecosim.dashboard.app import create_app
+from support.dashboard import REPO, ServerThread, copy_scenarios, explore_payload, upload_payload
 
 ENDPOINT = "/_dash-update-component"
 

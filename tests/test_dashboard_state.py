@@ -8,15 +8,15 @@ import os
 
 import pytest
 
-from dashboard import runs
-from dashboard.fields import field_by_key, lab_fields, levers, scenario_fields, value_at
-from dashboard.overrides import diff, to_toml
-from dashboard.sources import list_results, list_scenarios, results_path, scenario_path
-from dashboard.state import VIEW_DEFAULTS, decode_query, encode_query
-from dashboard.uploads import UploadError, read_upload
-from dashboard_support import copy_scenarios
-from model import Scenario, simulate
-from model.errors import ScenarioError
+from aiecosim.dashboard import runs
+from aiecosim.dashboard.fields import field_by_key, lab_fields, levers, scenario_fields, value_at
+from aiecosim.dashboard.overrides import diff, to_toml
+from aiecosim.dashboard.sources import list_results, list_scenarios, results_path, scenario_path
+from aiecosim.dashboard.state import VIEW_DEFAULTS, decode_query, encode_query
+from aiecosim.dashboard.uploads import UploadError, read_upload
+from support.dashboard import copy_scenarios
+from aiecosim.model import Scenario, simulate
+from aiecosim.model.errors import ScenarioError
 
 
 def test_levers_come_from_the_schema_with_bounds_units_and_help():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.cli import main
-from experiments.experiment import load_experiment
-from sweep_support import DESIGNS, run_cli, write_design
+from aiecosim.cli.main import main
+from aiecosim.experiments.experiment import load_experiment
+from support.sweeps import DESIGNS, run_cli, write_design
 
 SHIPPED = sorted(DESIGNS.glob("*.toml"))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.findings.generate import all_claims, run_sweeps
+from aiecosim.experiments.findings.generate import all_claims, run_sweeps
 
-from conftest import REPO
+from support.runs import REPO
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import EcosystemModel, Scenario, simulate
-from model.agents.academics import AcademicPopulation
-from model.agents.bad_actors import BadActorPopulation
-from model.agents.lab import FrontierLab
-from model.agents.regulator import Regulator
-from model.agents.startups import StartupPopulation
-from model.kernels.release import WEIGHTS_PUBLIC
+from aiecosim.model import EcosystemModel, Scenario, simulate
+from aiecosim.model.agents.academics import AcademicPopulation
+from aiecosim.model.agents.bad_actors import BadActorPopulation
+from aiecosim.model.agents.lab import FrontierLab
+from aiecosim.model.agents.regulator import Regulator
+from aiecosim.model.agents.startups import StartupPopulation
+from aiecosim.model.kernels.release import WEIGHTS_PUBLIC
 
-from conftest import across_seeds
+from support.runs import across_seeds
 
 
 def test_model_is_a_mesa_model_with_every_agent_type(baseline):
@@ -85,7 +85,7 @@ def test_restored_api_serves_abusers_and_customers_again(baseline):
 def test_unknown_event_lab_is_a_clear_error(baseline):
     import pytest
 
-    from model import ScenarioError
+    from aiecosim.model import ScenarioError
 
     with pytest.raises(ScenarioError, match="event names unknown lab 'nobody'"):
         baseline.with_overrides({"events": [{"month": 3, "kind": "leak", "lab": "nobody"}]})
@@ -94,7 +94,7 @@ def test_unknown_event_lab_is_a_clear_error(baseline):
 def test_reused_lab_arrays_match_arrays_built_afresh_every_month(baseline):
     """Access keeps last month's per-lab arrays when no lab changed; with adaptive liability,
     API cuts and restores, releases and exits, they must always equal a fresh build."""
-    from model.agents.access import build_access
+    from aiecosim.model.agents.access import build_access
 
     eventful = baseline.with_overrides({
         "policy.adaptive.enabled": True, "policy.adaptive.harm_trigger_usd_bn": 0.1,

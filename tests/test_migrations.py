@@ -7,11 +7,11 @@ import subprocess
 
 import pytest
 
-from model import Scenario, ScenarioError
-from model import migrations
-from model.scenario import SCHEMA_VERSION
+from aiecosim.model import Scenario, ScenarioError
+from aiecosim.model import migrations
+from aiecosim.model.scenario import SCHEMA_VERSION
 
-from conftest import REPO, SCENARIOS
+from support.runs import REPO, SCENARIOS
 
 AIECOSIM = REPO / ".venv" / "bin" / "aiecosim"
 VERSION_1 = f"""schema_version = 1

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from model import Scenario, simulate
-from model.scenario import Lab, Populations
+from aiecosim.model import Scenario, simulate
+from aiecosim.model.scenario import Lab, Populations
 
 SHARES = ("labs_open_share", "startups_open_share", "compute_share_top3", "liability_strength",
           "safety_effort")

@@ -23,15 +23,15 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from benchmarks.reference_academics import ResearchGroup
-from benchmarks.reference_bad_actors import BadActor
-from benchmarks.reference_mesa import ReferenceEcosystemModel, simulate_reference
-from benchmarks.reference_startups import Startup
-from benchmarks.sizes import scaled
-from model import Scenario, simulate
-from model.agents.academics import AcademicPopulation
-from model.agents.bad_actors import BadActorPopulation
-from model.agents.startups import StartupPopulation
+from aiecosim.benchmarks.reference_academics import ResearchGroup
+from aiecosim.benchmarks.reference_bad_actors import BadActor
+from aiecosim.benchmarks.reference_mesa import ReferenceEcosystemModel, simulate_reference
+from aiecosim.benchmarks.reference_startups import Startup
+from aiecosim.benchmarks.sizes import scaled
+from aiecosim.model import Scenario, simulate
+from aiecosim.model.agents.academics import AcademicPopulation
+from aiecosim.model.agents.bad_actors import BadActorPopulation
+from aiecosim.model.agents.startups import StartupPopulation
 
 SEEDS = 20
 MEMBERS = 2_500

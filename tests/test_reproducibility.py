@@ -5,13 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from model import simulate
+from aiecosim.model import simulate
 
-from conftest import REPO
+from support.runs import REPO
 
 FRESH = """
 import hashlib, sys
-from model import Scenario, simulate
+from aiecosim.model import Scenario, simulate
 frame = simulate(Scenario.baseline(), seed=7)
 sys.stdout.write(hashlib.sha256(frame.to_numpy().tobytes()).hexdigest())
 """

@@ -8,14 +8,14 @@ import tomllib
 
 import pytest
 
-from experiments.catalogue import SCHEMA_FILE, shipped
-from experiments.scenario_diff import scenario_diff
-from model import Scenario
-from model.file_schema import scenario_file_schema, scenario_file_schema_text
-from model.scenario import SCHEMA_VERSION
-from model.scenario_io import load_chain
+from aiecosim.model.catalogue import SCHEMA_FILE, shipped
+from aiecosim.experiments.scenario_diff import scenario_diff
+from aiecosim.model import Scenario
+from aiecosim.model.file_schema import scenario_file_schema, scenario_file_schema_text
+from aiecosim.model.scenario import SCHEMA_VERSION
+from aiecosim.model.scenario_io import load_chain
 
-from conftest import SCENARIOS
+from support.runs import SCENARIOS
 
 DESIGNED = {"baseline", "history-2023", "api-only-world", "open-weights-world",
             "strict-developer-liability", "deployer-liability", "public-compute",

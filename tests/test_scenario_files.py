@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from model import Scenario, ScenarioError
+from aiecosim.model import Scenario, ScenarioError
 
-from conftest import SCENARIOS
+from support.runs import SCENARIOS
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -18,9 +18,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from experiments.catalogue import shipped
-from experiments.cli import main
-from model import Scenario, ScenarioError
+from aiecosim.model.catalogue import shipped
+from aiecosim.cli.main import main
+from aiecosim.model import Scenario, ScenarioError
 
 TEXTS = {p.name: p.read_text() for p in shipped()}
 VALUE = re.compile(r"=\s*([^\n#]+)")

@@ -13,10 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from model import EcosystemModel, Scenario, simulate
-from model.kernels.release import LICENSED, STAGED
+from aiecosim.model import EcosystemModel, Scenario, simulate
+from aiecosim.model.kernels.release import LICENSED, STAGED
 
-from conftest import SCENARIOS
+from support.runs import SCENARIOS
 
 SEEDS = range(1, 7)
 MONTHS = 60

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import EcosystemModel, Scenario, simulate
-from model.kernels.misuse import marginal_uplift
+from aiecosim.model import EcosystemModel, Scenario, simulate
+from aiecosim.model.kernels.misuse import marginal_uplift
 
-from conftest import across_seeds, run
+from support.runs import across_seeds, run
 
 SEEDS = 6
 LATER = slice(12, None)  # years 2-10: after the initial flagships have been replaced

@@ -7,9 +7,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from experiments.analysis import (compare, load_sweep, morris_indices, phase_grid, point_means,
+from aiecosim.experiments.analysis import (compare, load_sweep, morris_indices, phase_grid, point_means,
                                   sobol_indices, time_bands)
-from sweep_support import run_cli, write_design
+from support.sweeps import run_cli, write_design
 
 PROBLEM = {"num_vars": 3, "names": ["big", "small", "none"], "bounds": [[0, 1]] * 3}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from model import Scenario, simulate
-from sweep_support import (BASELINE, SMALL, results, run_cli, separate_scheduler_and_worker,
+from aiecosim.model import Scenario, simulate
+from support.sweeps import (BASELINE, SMALL, results, run_cli, separate_scheduler_and_worker,
                            write_design)
 
 OUTPUTS = ["innovation", "hhi", "misuse_harm"]

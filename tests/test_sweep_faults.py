@@ -11,11 +11,11 @@ import polars as pl
 import psutil
 import pytest
 
-from experiments.cli import main
-from experiments.experiment import load_experiment
-from experiments.store import SweepStore
-from experiments.sweep_manifest import sweep_manifest
-from sweep_support import (REPO, cli, results, run_cli, separate_scheduler_and_worker, wait_for,
+from aiecosim.cli.main import main
+from aiecosim.experiments.experiment import load_experiment
+from aiecosim.experiments.store import SweepStore
+from aiecosim.experiments.sweep_manifest import sweep_manifest
+from support.sweeps import (REPO, cli, results, run_cli, separate_scheduler_and_worker, wait_for,
                            write_design)
 
 # 40 one-run tasks of 24 months: long enough to interrupt after the first task is on disk.

@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from experiments.cli import main
-from experiments.experiment import load_experiment
-from sweep_support import DESIGNS, run_cli
+from aiecosim.cli.main import main
+from aiecosim.experiments.experiment import load_experiment
+from support.sweeps import DESIGNS, run_cli
 
 NAMES = ("liability-x-subsidy", "release-regimes", "sensitivity", "leak-counterfactual")
 BROWSER_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -19,14 +19,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import runs
-from dashboard.sources import load_scenario
-from dashboard.stats import differences, final_year
-from experiments.bands import seed_bands
-from experiments.figures import bands_figure
-from model import Scenario
-from model.errors import ScenarioError
-from model.metrics import METRICS
+from aiecosim.dashboard import runs
+from aiecosim.dashboard.sources import load_scenario
+from aiecosim.dashboard.stats import differences, final_year
+from aiecosim.experiments.bands import seed_bands
+from aiecosim.experiments.figures import bands_figure
+from aiecosim.model import Scenario
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.metrics import METRICS
 
 KEY_METRICS: tuple[str, ...] = ("innovation", "hhi", "startups_active", "open_lag_months",
                                 "misuse_harm", "safety_research", "welfare")

@@ -14,13 +14,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.fields import field_by_key, levers
-from dashboard.grid import Progress, axis_values, display, run_grid
-from dashboard.state import MAX_GRID, VIEW_DEFAULTS
-from experiments.figures import plot_heatmap
-from model import Scenario
-from model.errors import ScenarioError
-from model.metrics import METRICS
+from aiecosim.dashboard.fields import field_by_key, levers
+from aiecosim.dashboard.grid import Progress, axis_values, display, run_grid
+from aiecosim.dashboard.state import MAX_GRID, VIEW_DEFAULTS
+from aiecosim.experiments.figures import plot_heatmap
+from aiecosim.model import Scenario
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.metrics import METRICS
 
 HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
-from dashboard.sources import list_results, results_path
-from experiments.analysis import load_sweep, phase_grid, point_means, sensitivity, time_bands
-from experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
-from model.errors import ScenarioError
+from aiecosim.dashboard.sources import list_results, results_path
+from aiecosim.experiments.analysis import load_sweep, phase_grid, point_means, sensitivity, time_bands
+from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from aiecosim.model.errors import ScenarioError
 
 
 def layout(results_dir: Path) -> html.Div:

@@ -13,12 +13,12 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.overrides import to_toml
-from dashboard.sources import load_scenario
-from dashboard.state import encode_value
-from dashboard.uploads import UploadError, read_upload
-from model.errors import ScenarioError
-from model.scenario_io import MAX_FILE_BYTES
+from aiecosim.dashboard.overrides import to_toml
+from aiecosim.dashboard.sources import load_scenario
+from aiecosim.dashboard.state import encode_value
+from aiecosim.dashboard.uploads import UploadError, read_upload
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario_io import MAX_FILE_BYTES
 
 
 def layout() -> html.Div:

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from experiments.findings.results import Estimate, Results, difference, estimate
+from aiecosim.experiments.findings.results import Estimate, Results, difference, estimate
 
 FACTS = "stylized-facts"
 LATER = (13, 120)  # years 2-10, after the initial flagships are replaced

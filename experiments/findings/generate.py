@@ -7,16 +7,17 @@ keeps every design's levers but fewer seeds and samples.
 from __future__ import annotations
 
 import dataclasses
+from importlib.resources import files
 from pathlib import Path
 
-from experiments.analysis import load_sweep
-from experiments.experiment import SHIPPED, Experiment, load_experiment
-from experiments.findings.claims import Claim, fact_claims
-from experiments.findings.results import Results
-from experiments.findings import sections
-from experiments.runner import run_sweep
+from aiecosim.experiments.analysis import load_sweep
+from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
+from aiecosim.experiments.findings.claims import Claim, fact_claims
+from aiecosim.experiments.findings.results import Results
+from aiecosim.experiments.findings import sections
+from aiecosim.experiments.runner import run_sweep
 
-HERE = Path(__file__).resolve().parent / "designs"
+HERE = Path(str(files("aiecosim.experiments.findings.designs")))  # package data
 DESIGNS: dict[str, Path] = {
     "validation": HERE / "validation.toml",
     "stylized-facts": HERE / "stylized-facts.toml",

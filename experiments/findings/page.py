@@ -12,13 +12,13 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
-from experiments.analysis import time_bands
-from experiments.atomic import write_atomically
-from experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
-from experiments.findings import sections
-from experiments.findings.claims import Claim
-from experiments.findings.generate import all_claims
-from experiments.findings.results import Results
+from aiecosim.experiments.analysis import time_bands
+from aiecosim.experiments.atomic import write_atomically
+from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from aiecosim.experiments.findings import sections
+from aiecosim.experiments.findings.claims import Claim
+from aiecosim.experiments.findings.generate import all_claims
+from aiecosim.experiments.findings.results import Results
 
 FIGURES = "findings"  # folder beside the page
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from experiments.analysis import Sweep
-from experiments.bands import t95
+from aiecosim.experiments.analysis import Sweep
+from aiecosim.experiments.bands import t95
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from experiments.analysis import phase_grid, point_means, sensitivity
-from experiments.findings.claims import Claim, _diff_claim
-from experiments.findings.results import Estimate, Results, difference, estimate
+from aiecosim.experiments.analysis import phase_grid, point_means, sensitivity
+from aiecosim.experiments.findings.claims import Claim, _diff_claim
+from aiecosim.experiments.findings.results import Estimate, Results, difference, estimate
 
 REGIMES = ("open-weights", "api-only", "lab-choice")
 REGIME_METRICS = ("innovation", "hhi", "safety_research", "misuse_harm", "welfare")

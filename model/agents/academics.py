@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.kernels.research import research_output
+from aiecosim.model.kernels.research import research_output
 
 F32 = np.float32
 GENERAL_API_ACCESS = 0.7  # non-safety research loses less from black-box access (assumption)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from model.kernels.misuse import marginal_uplift
-from model.kernels.policy import liability_shares
+from aiecosim.model.kernels.misuse import marginal_uplift
+from aiecosim.model.kernels.policy import liability_shares
 
 LIABILITY_PASS_THROUGH = 0.5  # share of expected developer liability passed into API fees (assumption)
 

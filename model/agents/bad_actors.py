@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.kernels.misuse import (
+from aiecosim.model.kernels.misuse import (
     API_ROUTE,
     OPEN_ROUTE,
     attack_success_probability,
@@ -15,7 +15,7 @@ from model.kernels.misuse import (
     open_uplift_kept,
     strip_success,
 )
-from model.kernels.policy import watermark_block
+from aiecosim.model.kernels.policy import watermark_block
 
 F32 = np.float32
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from model.kernels.frontier import run_capability
-from model.kernels.misuse import marginal_uplift
-from model.kernels.policy import evaluation_applies, liability_shares
-from model.kernels.race import safety_effort
-from model.kernels.release import (
+from aiecosim.model.kernels.frontier import run_capability
+from aiecosim.model.kernels.misuse import marginal_uplift
+from aiecosim.model.kernels.policy import evaluation_applies, liability_shares
+from aiecosim.model.kernels.race import safety_effort
+from aiecosim.model.kernels.release import (
     API,
     MODES,
     STAGED,
@@ -21,7 +21,7 @@ from model.kernels.release import (
     leak_probability,
     release_payoffs,
 )
-from model.scenario import Lab as LabSpec
+from aiecosim.model.scenario import Lab as LabSpec
 
 CHOICE_TEMPERATURE = 0.05  # spread of labs' idiosyncratic taste among release modes (assumption)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mesa
 
-from model.kernels.policy import should_tighten, subsidy_pools
+from aiecosim.model.kernels.policy import should_tighten, subsidy_pools
 
 
 class Regulator(mesa.Agent):

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import mesa
 import numpy as np
 
-from model.kernels.market import (
+from aiecosim.model.kernels.market import (
     choose_open_base,
     entry_probability,
     expected_margin,
@@ -15,8 +15,8 @@ from model.kernels.market import (
     pick_provider,
     reachable_users,
 )
-from model.kernels.misuse import marginal_uplift
-from model.kernels.policy import liability_shares
+from aiecosim.model.kernels.misuse import marginal_uplift
+from aiecosim.model.kernels.policy import liability_shares
 
 F32 = np.float32
 OPEN = 0  # kind of a startup fine-tuning open weights; 1..L: built on lab L-1's API

@@ -15,9 +15,9 @@ from pathlib import Path
 import polars as pl
 import tomli_w
 
-from experiments.store import SweepStore
+from aiecosim.experiments.store import SweepStore
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BASELINE = REPO / "scenarios" / "baseline.toml"
 DESIGNS = REPO / "experiments" / "designs"
 DASK = str(Path(sys.executable).with_name("dask"))  # the venv's dask command line
@@ -42,7 +42,7 @@ def write_design(folder: Path, name: str = "small", **changes) -> Path:
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "experiments.cli", *map(str, args)]
+    return [sys.executable, "-m", "aiecosim.cli.main", *map(str, args)]
 
 
 def run_cli(*args: str, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:

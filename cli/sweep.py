@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from model.errors import ScenarioError
+from aiecosim.model.errors import ScenarioError
 
 SHOWN_ERRORS = 5
 
@@ -37,8 +37,8 @@ def register(app: typer.Typer) -> None:
             help="A small version of the design: at most 3 values per lever, 2 seeds, 24 months.")] = False,
     ) -> None:
         """Run DESIGN's runs that are not yet in --out, streaming results to parquet files."""
-        from experiments.experiment import load_experiment
-        from experiments.runner import run_sweep
+        from aiecosim.experiments.experiment import load_experiment
+        from aiecosim.experiments.runner import run_sweep
 
         experiment = load_experiment(design, quick=quick)
         if scheduler and workers:
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
             outcome = run_sweep(experiment, out, workers=workers, scheduler=address,
                                 require_existing=resume, console=console)
         except KeyboardInterrupt:
-            from experiments.store import SweepStore
+            from aiecosim.experiments.store import SweepStore
 
             done = len(SweepStore(out).done_runs())
             print(f"aiecosim: interrupted with {done} runs recorded in {out}; rerun the same "
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
             help="Another sweep folder to compare with (another design or scenario).")] = None,
     ) -> None:
         """Write a self-contained HTML report of a sweep folder."""
-        from experiments.report import write_report
+        from aiecosim.experiments.report import write_report
 
         if out is not None and out.suffix.lower() not in (".html", ".htm"):
             raise ScenarioError("--out", str(out), "expected an .html file name")

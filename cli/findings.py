@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def register(app: typer.Typer) -> None:
@@ -19,18 +18,18 @@ def register(app: typer.Typer) -> None:
             help="The page to write (default docs/findings.md; with --small, inside --results).")]
         = None,
         results: Annotated[Path, typer.Option(help="Folder for the sweeps' results (resumable).")]
-        = REPO / "results" / "findings",
+        = Path("results") / "findings",
         workers: Annotated[int, typer.Option(help="Local Dask worker processes.")] = 2,
         small: Annotated[bool, typer.Option(help="Fewer seeds and samples (a quick check).")] = False,
     ) -> None:
         """Run the findings' sweeps, then write the page with its figures (HTML and PNG)."""
-        from experiments.findings.generate import run_sweeps
-        from experiments.findings.page import write_page
+        from aiecosim.experiments.findings.generate import run_sweeps
+        from aiecosim.experiments.findings.page import write_page
 
         console = Console()
         started = time.perf_counter()
         results_dir = results / "small" if small else results
-        out = out or (results_dir / "findings.md" if small else REPO / "docs" / "findings.md")
+        out = out or (results_dir / "findings.md" if small else Path("docs") / "findings.md")
         computed = run_sweeps(results_dir, workers, small=small, console=console)
         claims = write_page(computed, out)
         failed = [c for c in claims if not c.holds]

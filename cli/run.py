@@ -9,13 +9,13 @@ import polars as pl
 import typer
 from rich.console import Console
 
-from experiments.atomic import write_atomically
-from experiments.catalogue import find_scenario
-from experiments.run_record import SUFFIXES, provenance, write_frame
-from experiments.summary import KEY_METRICS, bands_table, summary_table, yearly_bands, yearly_summary
-from model import Scenario
-from model.errors import ScenarioError
-from model.scenario_io import parse_cli_value
+from aiecosim.experiments.atomic import write_atomically
+from aiecosim.model.catalogue import find_scenario
+from aiecosim.experiments.run_record import SUFFIXES, provenance, write_frame
+from aiecosim.experiments.summary import KEY_METRICS, bands_table, summary_table, yearly_bands, yearly_summary
+from aiecosim.model import Scenario
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.scenario_io import parse_cli_value
 
 __all__ = ["parse_sets", "load_with_overrides", "write_atomically", "register"]
 
@@ -39,7 +39,7 @@ def load_with_overrides(path: Path, sets: list[str] | None) -> Scenario:
 
 def simulate_seeds(scenario: Scenario, seeds: list[int]) -> pl.DataFrame:
     """One frame of every seed's monthly series, with a leading ``seed`` column."""
-    from model import simulate  # here, not at the top: `aiecosim scenario` need not load mesa
+    from aiecosim.model import simulate  # here, not at the top: `aiecosim scenario` need not load mesa
 
     return pl.concat([simulate(scenario, seed=s).select(pl.lit(s, dtype=pl.Int64).alias("seed"), pl.all())
                       for s in seeds])

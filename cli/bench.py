@@ -1,8 +1,4 @@
-"""``aiecosim bench``: the speed and scale table, written to docs/performance.md.
-
-Registered through the ``aiecosim.commands`` entry point, so ``experiments`` never imports
-``benchmarks``.
-"""
+"""``aiecosim bench``: the speed and scale table, written to docs/performance.md."""
 
 from __future__ import annotations
 
@@ -13,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.docs_section import replace_section
-from benchmarks.sizes import parse_size
+from aiecosim.benchmarks.docs_section import replace_section
+from aiecosim.benchmarks.sizes import parse_size
 
 FULL = {"sizes": "10k,100k,1M", "months": 120, "reference_months": 12, "baseline_runs": 7,
         "repeats": 3, "out": Path("docs/performance.md")}
@@ -38,8 +34,8 @@ def sizes_option(text: str, option: str) -> list[int]:
 
 def write_profiles(target: Path, console: Console) -> None:
     """Profile both models at 100k members: the vectorized one over a full run, the reference
-    over its first three months (as ``python -m benchmarks.profile_step`` does)."""
-    from benchmarks.profile_step import markdown, profile, section
+    over its first three months (as ``python -m aiecosim.benchmarks.profile_step`` does)."""
+    from aiecosim.benchmarks.profile_step import markdown, profile, section
 
     for engine, months in (("vectorized", 120), ("reference", 3)):
         console.print(f"[dim]profiling the {engine} step at 100k members…[/dim]")
@@ -75,9 +71,9 @@ def register(app: typer.Typer) -> None:
             help="Small sizes and few months: check the harness, write nothing.")] = False,
     ) -> None:
         """Time the vectorized model against the per-agent Mesa reference; write the table."""
-        from benchmarks.report import (SHORT_COLUMNS, TARGETS, format_figure, headline,
+        from aiecosim.benchmarks.report import (SHORT_COLUMNS, TARGETS, format_figure, headline,
                                        markdown, rows)
-        from benchmarks.suite import BenchError, run_suite
+        from aiecosim.benchmarks.suite import BenchError, run_suite
 
         preset = QUICK if quick else FULL
         target = out if out is not None else preset["out"]

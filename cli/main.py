@@ -1,18 +1,18 @@
 """The ``aiecosim`` command line.
 
-Each command group lives in its own module with a ``register(app)`` function. Layers above this
-one (the dashboard, the benchmarks) add their commands through the ``aiecosim.commands`` entry
-point group, so that imports keep running one way: dashboard → experiments → model.
+Each command group lives in its own module of this package with a ``register(app)`` function.
+The command line is the top face: it may import every layer below it (dashboard, experiments,
+benchmarks, model), and none of them imports it. Commands import their layer when they run, so
+``aiecosim scenario validate`` never loads mesa or Dash.
 """
 
 from __future__ import annotations
 
 import sys
-from importlib import metadata
 
 import typer
 
-from model.errors import ScenarioError
+from aiecosim.model.errors import ScenarioError
 
 app = typer.Typer(
     name="aiecosim",
@@ -22,8 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-BUILT_IN = ("experiments.cli_run", "experiments.cli_sweep", "experiments.cli_scenario",
-            "experiments.cli_findings")
+COMMANDS = ("run", "sweep", "scenario", "findings", "dashboard", "bench")
 
 
 @app.callback()
@@ -36,16 +35,8 @@ def _register_all() -> None:
 
     if app.registered_commands:  # main() may run many times in one process (tests, notebooks)
         return
-    for name in BUILT_IN:
-        importlib.import_module(name).register(app)
-    for entry in metadata.entry_points(group="aiecosim.commands"):
-        entry.load()(app)
-
-
-def fail(message: str) -> "typer.Exit":
-    """Print one line to stderr and return the exit to raise (status 2: the user's input)."""
-    print(f"aiecosim: {message}", file=sys.stderr)
-    return typer.Exit(2)
+    for name in COMMANDS:
+        importlib.import_module(f"aiecosim.cli.{name}").register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

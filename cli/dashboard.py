@@ -1,8 +1,4 @@
-"""``aiecosim dashboard``: serve the dashboard, on this machine only unless told otherwise.
-
-Registered through the ``aiecosim.commands`` entry point, so ``experiments`` never imports the
-dashboard.
-"""
+"""``aiecosim dashboard``: serve the dashboard, on this machine only unless told otherwise."""
 
 from __future__ import annotations
 
@@ -14,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dashboard.sources import SCENARIOS
+from aiecosim.dashboard.sources import SCENARIOS
 
 
 def register(app: typer.Typer) -> None:
@@ -30,10 +26,10 @@ def register(app: typer.Typer) -> None:
             help="Folder of scenario files the picker offers.")] = SCENARIOS,
     ) -> None:
         """Serve the interactive dashboard for exploring policy levers."""
-        from dashboard.app import create_app
+        from aiecosim.dashboard.app import create_app
 
         if not scenarios.is_dir():
-            from model.errors import ScenarioError
+            from aiecosim.model.errors import ScenarioError
 
             raise ScenarioError(str(scenarios), "", "expected a folder of scenario files")
         web = create_app(scenarios_dir=scenarios, results_dir=results, warm=True)

@@ -1,18 +1,22 @@
-"""The shipped scenarios in ``scenarios/``: listing them and finding one by name.
+"""The shipped scenarios: where they are, listing them and finding one by name.
 
 A command that takes a scenario accepts a path or the bare name of a shipped scenario, so
-``aiecosim run api-only-world`` works from any folder.
+``aiecosim run api-only-world`` works from any folder. The files are package data of
+``aiecosim.scenarios`` (the checkout's ``scenarios/`` folder), so an installed aiecosim finds
+them too.
 """
 
 from __future__ import annotations
 
 import difflib
+from importlib.resources import files
 from pathlib import Path
 
-from model.errors import ScenarioError
-from model.scenario import BASELINE
+from aiecosim.model.errors import ScenarioError
 
-CATALOGUE = BASELINE.parent
+# A real folder both in a checkout and in an installed wheel (wheels install unzipped).
+CATALOGUE = Path(str(files("aiecosim.scenarios")))
+BASELINE = CATALOGUE / "baseline.toml"
 SCHEMA_FILE = CATALOGUE / "scenario.schema.json"
 
 

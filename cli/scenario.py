@@ -12,14 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from experiments.atomic import write_atomically
-from experiments.catalogue import SCHEMA_FILE, find_scenario
-from experiments.cli_run import load_with_overrides
-from experiments.scenario_diff import ABSENT, scenario_diff
-from experiments.starter import check_name, starter_text
-from model.errors import ScenarioError
-from model.file_schema import scenario_file_schema_text
-from model.scenario import Scenario
+from aiecosim.experiments.atomic import write_atomically
+from aiecosim.model.catalogue import SCHEMA_FILE, find_scenario
+from aiecosim.cli.run import load_with_overrides
+from aiecosim.experiments.scenario_diff import ABSENT, scenario_diff
+from aiecosim.experiments.starter import check_name, starter_text
+from aiecosim.model.errors import ScenarioError
+from aiecosim.model.file_schema import scenario_file_schema_text
+from aiecosim.model.scenario import Scenario
 
 SetOption = Annotated[Optional[list[str]], typer.Option(
     "--set", help="Override a key, e.g. --set policy.liability.strength=0.8")]

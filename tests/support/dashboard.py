@@ -14,7 +14,7 @@ from pathlib import Path
 import tomli_w
 from werkzeug.serving import make_server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
 
 # Debian's chromium in a container: no sandbox, no GPU, nothing that reaches the network.
@@ -98,7 +98,7 @@ class ServerThread:
 
 def explore_payload(settings: dict) -> dict:
     """The request the browser sends when Explore's settings change."""
-    from dashboard.views.explore import KEY_METRICS, graph_id
+    from aiecosim.dashboard.views.explore import KEY_METRICS, graph_id
 
     outputs = [{"id": graph_id(m), "property": "figure"} for m in KEY_METRICS]
     outputs += [{"id": i, "property": "children"}

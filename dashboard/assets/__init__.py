@@ -1,0 +1,1 @@
+"""The dashboard's static assets (CSS), served by Dash and read through importlib.resources."""

@@ -1,0 +1,1 @@
+"""The shipped experiment designs (TOML), read through importlib.resources."""

@@ -1,0 +1,1 @@
+"""The designs behind docs/findings.md (TOML), read through importlib.resources."""

@@ -19,7 +19,7 @@ import time
 from aiecosim.model.ecosystem import EcosystemModel
 from aiecosim.model.scenario import Scenario
 
-from aiecosim.benchmarks.reference_mesa import ReferenceEcosystemModel
+from aiecosim.model.reference.ecosystem import ReferenceEcosystemModel
 from aiecosim.benchmarks.sizes import scaled
 
 ENGINES = {"vectorized": EcosystemModel, "reference": ReferenceEcosystemModel}

@@ -10,7 +10,7 @@ COLUMNS = ("members", "model", "months timed", "build s", "ms / month", "months 
 SHORT_COLUMNS = ("N", "model", "months", "build s", "ms/month", "months/s", "agent-months/s",
                  "RSS MB", "speedup")  # for a terminal
 
-# Issue 6's targets: (figure, target text, test on the measured value).
+# The speed and scale targets: (figure, target text, test on the measured value).
 TARGETS = {
     "speedup_100k": ("vectorized speedup at 100k members", "≥ 100×", lambda v: v >= 100),
     "scaling": ("time per agent-month, slowest / fastest size", "≤ 2", lambda v: v <= 2),
@@ -93,7 +93,7 @@ low load.
 
 Population members = startups + academics + bad actors, split {SPLIT_TEXT}; everything else is
 the shipped baseline. The vectorized model runs {s['months']} months at each size; the per-agent
-Mesa reference (`benchmarks/reference_mesa.py`) runs its first {s['reference_months']} months at
+Mesa reference (`model/reference/ecosystem.py`) runs its first {s['reference_months']} months at
 sizes up to {format_size(s['reference_max'])}.
 
 {markdown_table(COLUMNS, rows(results))}

@@ -1,4 +1,4 @@
-"""The baseline lands inside the calibration ranges of CALIBRATION.md it claims.
+"""The baseline lands inside the calibration ranges of docs/calibration.md it claims.
 
 Each test names its target and source. Targets used to choose defaults (calibration) are marked
 as such; the others are validation: nothing was tuned to hit them.

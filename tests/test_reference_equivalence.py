@@ -23,10 +23,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from aiecosim.benchmarks.reference_academics import ResearchGroup
-from aiecosim.benchmarks.reference_bad_actors import BadActor
-from aiecosim.benchmarks.reference_mesa import ReferenceEcosystemModel, simulate_reference
-from aiecosim.benchmarks.reference_startups import Startup
+from aiecosim.model.reference.academics import ResearchGroup
+from aiecosim.model.reference.bad_actors import BadActor
+from aiecosim.model.reference.ecosystem import ReferenceEcosystemModel, simulate_reference
+from aiecosim.model.reference.startups import Startup
 from aiecosim.benchmarks.sizes import scaled
 from aiecosim.model import Scenario, simulate
 from aiecosim.model.agents.academics import AcademicPopulation
@@ -46,7 +46,7 @@ SCENARIOS = {
         "events": [{"month": 18, "kind": "cut-api", "lab": "closed-leader"}],
     },
 }
-# The issue's eight key metrics; attempts and bans pin bad actors' route choice and bans;
+# The eight key metrics; attempts and bans pin bad actors' route choice and bans;
 # public compute and liability pin subsidies and premiums.
 METRICS = ("startups_active", "startups_open_share", "hhi", "innovation", "academic_output",
            "safety_research", "misuse_incidents", "misuse_harm", "misuse_attempts", "api_bans",

@@ -1,4 +1,4 @@
-"""One test per stylized fact of CALIBRATION.md: a direction with a margin, over several seeds.
+"""One test per stylized fact of docs/calibration.md: a direction with a margin, over several seeds.
 
 Each test names the fact it pins; docs/ODD.md says which mechanism produces it. Seeds are fixed,
 so a failure is a change of behaviour, never chance.

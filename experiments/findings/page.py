@@ -80,7 +80,7 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
 
     targets = sections.validation_targets(r)
     parts.append("## 1. Validation\n\nThe shipped baseline (20 seeds) against the figures of "
-                 "CALIBRATION.md. *Calibration* targets were used to choose defaults; "
+                 "docs/calibration.md. *Calibration* targets were used to choose defaults; "
                  "*validation* targets were not.\n")
     parts.append(_table(pl.DataFrame([{
         "quantity": t.quantity, "target": t.target, "source": t.source, "kind": t.kind,

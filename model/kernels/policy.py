@@ -1,6 +1,7 @@
 """Policy levers as pure functions: liability, subsidies, evaluations, watermarks, adaptation.
 
-Mechanisms 9–12 of DESIGN.md.
+Mechanisms 9–12 of docs/ODD.md (liability, compute subsidies, evaluation and watermark
+mandates, adaptive regulation).
 """
 
 from __future__ import annotations

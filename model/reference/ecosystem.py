@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from aiecosim.benchmarks.reference_academics import AcademicCohort
-from aiecosim.benchmarks.reference_bad_actors import BadActorCohort
-from aiecosim.benchmarks.reference_startups import StartupCohort
+from aiecosim.model.reference.academics import AcademicCohort
+from aiecosim.model.reference.bad_actors import BadActorCohort
+from aiecosim.model.reference.startups import StartupCohort
 from aiecosim.model.ecosystem import EcosystemModel
 from aiecosim.model.scenario import Scenario
 

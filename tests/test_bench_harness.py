@@ -43,6 +43,7 @@ def test_bad_size_is_one_line_and_status_2(capsys):
     assert len(err) == 1 and "--sizes" in err[0] and "10x" in err[0]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_suite_measures_both_models_in_fresh_processes():
     results = run_suite(sizes=[300, 600], months=3, reference_months=2, reference_max=300,

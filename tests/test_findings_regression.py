@@ -10,6 +10,9 @@ from aiecosim.experiments.findings.generate import all_claims, run_sweeps
 from support.runs import REPO
 
 
+pytestmark = pytest.mark.slow  # about a minute: every claim rerun on a local Dask cluster
+
+
 @pytest.fixture(scope="module")
 def small_claims(tmp_path_factory):
     results = run_sweeps(tmp_path_factory.mktemp("findings"), workers=2, small=True,

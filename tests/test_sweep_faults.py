@@ -18,6 +18,8 @@ from aiecosim.experiments.sweep_manifest import sweep_manifest
 from support.sweeps import (REPO, cli, results, run_cli, separate_scheduler_and_worker, wait_for,
                            write_design)
 
+pytestmark = pytest.mark.slow  # real clusters killed and restarted
+
 # 40 one-run tasks of 24 months: long enough to interrupt after the first task is on disk.
 INTERRUPTIBLE = {"seeds": 10, "months": 24, "runs_per_task": 1}
 

@@ -5,44 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Optional
 
-import polars as pl
 import typer
 from rich.console import Console
 
 from aiecosim.experiments.atomic import write_atomically
+from aiecosim.experiments.executor import Executor
 from aiecosim.model.catalogue import find_scenario
 from aiecosim.experiments.run_record import SUFFIXES, provenance, write_frame
 from aiecosim.experiments.summary import KEY_METRICS, bands_table, summary_table, yearly_bands, yearly_summary
-from aiecosim.model import Scenario
 from aiecosim.model.errors import ScenarioError
-from aiecosim.model.scenario_io import parse_cli_value
+from aiecosim.model.overrides import load_with_overrides, parse_sets
 
-__all__ = ["parse_sets", "load_with_overrides", "write_atomically", "register"]
-
-
-def parse_sets(pairs: list[str] | None) -> dict[str, object]:
-    """``["a.b=1", ...]`` to ``{"a.b": 1}``; a pair without ``=`` is a one-line error."""
-    overrides: dict[str, object] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ScenarioError("--set", pair, "expected key=value, e.g. policy.liability.strength=0.8")
-        overrides[key.strip()] = parse_cli_value(value.strip())
-    return overrides
-
-
-def load_with_overrides(path: Path, sets: list[str] | None) -> Scenario:
-    scenario = Scenario.load(path)
-    overrides = parse_sets(sets)
-    return scenario.with_overrides(overrides) if overrides else scenario
-
-
-def simulate_seeds(scenario: Scenario, seeds: list[int]) -> pl.DataFrame:
-    """One frame of every seed's monthly series, with a leading ``seed`` column."""
-    from aiecosim.model import simulate  # here, not at the top: `aiecosim scenario` need not load mesa
-
-    return pl.concat([simulate(scenario, seed=s).select(pl.lit(s, dtype=pl.Int64).alias("seed"), pl.all())
-                      for s in seeds])
+__all__ = ["write_atomically", "register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -66,7 +40,7 @@ def register(app: typer.Typer) -> None:
         path = find_scenario(scenario)
         sc = load_with_overrides(path, set_)
         seed_list = list(range(1, seeds + 1)) if seeds is not None else [1 if seed is None else seed]
-        frame = simulate_seeds(sc, seed_list)
+        frame = Executor("in-process").run_seeds(sc, seed_list)
         if len(seed_list) == 1:
             title = f"{sc.name} (seed {seed_list[0]}; yearly means)"
             table = summary_table(yearly_summary(frame), title)

@@ -14,11 +14,11 @@ from rich.table import Table
 
 from aiecosim.experiments.atomic import write_atomically
 from aiecosim.model.catalogue import SCHEMA_FILE, find_scenario
-from aiecosim.cli.run import load_with_overrides
-from aiecosim.experiments.scenario_diff import ABSENT, scenario_diff
 from aiecosim.experiments.starter import check_name, starter_text
+from aiecosim.model import keys
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.file_schema import scenario_file_schema_text
+from aiecosim.model.overrides import load_with_overrides
 from aiecosim.model.scenario import Scenario
 
 SetOption = Annotated[Optional[list[str]], typer.Option(
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         """Print the keys whose resolved values differ between A and B, with both values."""
         path_a, path_b = find_scenario(a), find_scenario(b)
         sc_a, sc_b = Scenario.load(path_a), Scenario.load(path_b)
-        rows = scenario_diff(sc_a.to_dict(), sc_b.to_dict())
+        rows = keys.diff(sc_a.to_dict(), sc_b.to_dict())
         if not rows:
             print(f"{a} and {b} describe the same world.")
             return
@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _shown(value: Any) -> str:
-    if value is ABSENT:
+    if value is keys.ABSENT:
         return "(absent)"
     if isinstance(value, dict):
         return "(a lab)"

@@ -12,8 +12,8 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from aiecosim.dashboard.fields import FieldSpec, lab_fields, scenario_fields, value_at
-from aiecosim.model import Scenario
+from aiecosim.dashboard.fields import FieldSpec, lab_fields, scenario_fields
+from aiecosim.model import Scenario, keys
 
 PARAM = "param"
 
@@ -32,16 +32,16 @@ def _humanize(text: str) -> str:
 
 def _group(spec: FieldSpec) -> str:
     """The advanced group of a field: its top-level table, or the population it belongs to."""
-    parts = spec.section.split(".") if spec.section else []
+    parts = keys.parts(spec.section) if spec.section else []
     if parts[:1] == ["populations"]:
-        return ".".join(parts[:2])
+        return keys.join(*parts[:2])
     return parts[0] if parts else ""
 
 
 def _label(spec: FieldSpec, group: str) -> str:
     """The field's label, prefixed with the sub-table it sits in below its group."""
     inner = spec.section[len(group):].strip(".") if spec.section.startswith(group) else spec.section
-    prefix = " · ".join(_humanize(p) for p in inner.split(".") if p)
+    prefix = " · ".join(_humanize(p) for p in keys.parts(inner) if p)
     return f"{prefix} · {spec.label}" if prefix else spec.label
 
 
@@ -81,18 +81,18 @@ def control(spec: FieldSpec, value: Any, group: str = "") -> html.Div:
 def panel(scenario: Scenario, values: dict[str, Any]) -> list[Any]:
     """Levers first, then collapsed advanced groups; ``values`` is the resolved scenario dict."""
     specs = scenario_fields()
-    levers = [control(s, value_at(values, s.key), "policy") for s in specs if s.lever]
+    levers = [control(s, keys.get(values, s.key, None), "policy") for s in specs if s.lever]
     groups: dict[str, list[FieldSpec]] = {}
     for spec in specs:
         if not spec.lever:
             groups.setdefault(_group(spec), []).append(spec)
-    items = [dbc.AccordionItem([control(s, value_at(values, s.key), g) for s in group],
+    items = [dbc.AccordionItem([control(s, keys.get(values, s.key, None), g) for s in group],
                                title=GROUP_TITLES.get(g, _humanize(g)), item_id=f"group-{g or 'run'}")
              for g, group in groups.items()]
     for lab in scenario.labs:
         lab_specs = lab_fields(lab.name)
         items.append(dbc.AccordionItem(
-            [control(s, value_at(values, s.key), f"labs.{lab.name}") for s in lab_specs],
+            [control(s, keys.get(values, s.key, None), keys.lab_key(lab.name)) for s in lab_specs],
             title=f"Lab: {lab.name}", item_id=f"lab-{lab.name}"))
     return [
         html.H6("Policy levers", className="mt-3"),

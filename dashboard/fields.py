@@ -12,12 +12,12 @@ import math
 import typing
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
-from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel
-
+from aiecosim.model.keys import lab_key
 from aiecosim.model.scenario import Lab, Scenario
+from aiecosim.model.schema_walk import Leaf, leaves
 
 # Identity and bookkeeping, not parameters of the world a researcher tunes.
 SKIPPED = frozenset({"schema_version", "name", "description", "labs", "events",
@@ -79,58 +79,30 @@ class FieldSpec:
         return step
 
 
-def _bounds(info) -> tuple[float | None, float | None, bool]:
-    low = high = None
-    exclusive = False
-    for item in info.metadata:
-        if isinstance(item, Ge):
-            low = float(item.ge)
-        elif isinstance(item, Gt):
-            low, exclusive = float(item.gt), True
-        elif isinstance(item, Le):
-            high = float(item.le)
-        elif isinstance(item, Lt):
-            high = float(item.lt)
-    return low, high, exclusive
-
-
-def _spec(key: str, section: str, name: str, info) -> FieldSpec | None:
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    common = {"key": key, "section": section, "name": name, "default": info.default,
-              "description": info.description or "", "unit": str(extra.get("unit", "")),
-              "lever": bool(extra.get("lever", False))}
-    annotation = info.annotation
+def _spec(leaf: Leaf) -> FieldSpec | None:
+    """The control of one schema leaf, or None for a value no control edits (text, lists)."""
+    common = {"key": leaf.key, "section": leaf.section, "name": leaf.name, "default": leaf.default,
+              "description": leaf.description, "unit": leaf.unit, "lever": leaf.lever}
+    annotation = leaf.annotation
     if annotation is bool:
         return FieldSpec(kind="bool", **common)
     if typing.get_origin(annotation) is typing.Literal:
         return FieldSpec(kind="choice", choices=typing.get_args(annotation), **common)
     if annotation in (int, float):
-        low, high, exclusive = _bounds(info)
-        return FieldSpec(kind=annotation.__name__, low=low, high=high, low_exclusive=exclusive,
-                         **common)
+        return FieldSpec(kind=annotation.__name__, low=leaf.low, high=leaf.high,
+                         low_exclusive=leaf.low_exclusive, **common)
     return None
 
 
-def _walk(model: type[BaseModel], prefix: str) -> list[FieldSpec]:
-    specs: list[FieldSpec] = []
-    for name, info in model.model_fields.items():
-        if name in SKIPPED:
-            continue
-        key = f"{prefix}.{name}" if prefix else name
-        annotation = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            specs += _walk(annotation, key)
-            continue
-        spec = _spec(key, prefix, name, info)
-        if spec is not None:
-            specs.append(spec)
-    return specs
+def _specs(found: Iterable[Leaf]) -> tuple[FieldSpec, ...]:
+    specs = (_spec(leaf) for leaf in found if leaf.name not in SKIPPED)
+    return tuple(spec for spec in specs if spec is not None)
 
 
 @lru_cache(maxsize=1)
 def scenario_fields() -> tuple[FieldSpec, ...]:
     """Every editable field outside the labs, in schema order."""
-    return tuple(_walk(Scenario, ""))
+    return _specs(leaves(Scenario))
 
 
 def levers() -> tuple[FieldSpec, ...]:
@@ -140,7 +112,7 @@ def levers() -> tuple[FieldSpec, ...]:
 
 def lab_fields(lab_name: str) -> tuple[FieldSpec, ...]:
     """The editable fields of one lab, keyed ``labs.<name>.<field>``."""
-    return tuple(_walk(Lab, f"labs.{lab_name}"))
+    return _specs(leaves(Lab, lab_key(lab_name)))
 
 
 @lru_cache(maxsize=1)
@@ -151,17 +123,3 @@ def _by_key() -> dict[str, FieldSpec]:
 def field_by_key(key: str) -> FieldSpec | None:
     """The spec of a dotted key outside the labs, or None."""
     return _by_key().get(key)
-
-
-def value_at(data: dict[str, Any], key: str) -> Any:
-    """The value of a dotted key in a scenario's ``to_dict()``; labs are addressed by name."""
-    node: Any = data
-    for part in key.split("."):
-        if isinstance(node, list):
-            node = next((item for item in node if isinstance(item, dict) and item.get("name") == part),
-                        None)
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node

@@ -1,7 +1,8 @@
 """A policy map's grid: the values each lever takes, and the metric at every grid point.
 
-Runs inside a background job (a spawned process), so it takes plain data in and reports
-progress through a callback.
+The grid is a two-lever experiment whose (scenario, seed) pairs go to an executor, the
+server's shared one, so a point already run for Explore costs nothing here and the other way
+round.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import numpy as np
 import polars as pl
 
 from aiecosim.dashboard.fields import FieldSpec
-from aiecosim.dashboard.stats import final_year
-from aiecosim.model import Scenario, simulate
+from aiecosim.experiments.executor import Executor
+from aiecosim.experiments.stats import final_year
+from aiecosim.model import Scenario
 from aiecosim.model.errors import ScenarioError
 
 WIDE_DECADES = 2  # numeric ranges spanning more orders of magnitude are sampled geometrically
+GRID_WINDOW_PER_WORKER = 2
 
 
 def axis_values(spec: FieldSpec, size: int, low: float | None = None,
@@ -55,28 +58,31 @@ def final_year_mean(frame: pl.DataFrame, metric: str) -> float:
     return float(frame.filter(((pl.col("step") - 1) // 12) == year - 1)[metric].mean())
 
 
-def run_grid(base: Scenario, x: str, xs: list[Any], y: str, ys: list[Any], metric: str,
-             seeds: int, progress: Callable[[int, int], None]) -> pl.DataFrame:
+def run_grid(executor: Executor, base: Scenario, x: str, xs: list[Any], y: str, ys: list[Any],
+             metric: str, seeds: int, progress: Callable[[int, int], None]) -> pl.DataFrame:
     """The final-year mean of ``metric`` over seeds 1..``seeds`` at each grid point.
 
-    A point whose lever values the schema refuses gets a null (shown as a gap).
+    A point whose lever values the schema refuses gets a null (shown as a gap). At most
+    ``GRID_WINDOW_PER_WORKER`` runs per worker are in flight, so Explore's runs wait behind a
+    few of the map's, not all of them; ``progress`` may raise to stop the map.
     """
-    total, done = len(xs) * len(ys) * seeds, 0
-    rows = []
+    points = []
     for yv in ys:
         for xv in xs:
             try:
                 scenario = base.with_overrides({x: xv, y: yv}, source="policy map")
             except ScenarioError:
                 scenario = None
-            values = []
-            for seed in range(1, seeds + 1):
-                if scenario is not None:
-                    values.append(final_year_mean(simulate(scenario, seed=seed), metric))
-                done += 1
-                progress(done, total)
-            rows.append({x: display(xv), y: display(yv),
-                         f"{metric}_mean": float(np.nanmean(values)) if values else None})
+            points.append((xv, yv, scenario))
+    pairs = [(sc, seed) for _, _, sc in points if sc is not None for seed in range(1, seeds + 1)]
+    frames = iter(executor.evaluate(pairs, progress=progress,
+                                    window=GRID_WINDOW_PER_WORKER * executor.workers))
+    rows = []
+    for xv, yv, scenario in points:
+        values = ([final_year_mean(next(frames), metric) for _ in range(seeds)]
+                  if scenario is not None else [])
+        rows.append({x: display(xv), y: display(yv),
+                     f"{metric}_mean": float(np.nanmean(values)) if values else None})
     return pl.DataFrame(rows)
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, urlencode
 
 from aiecosim.model.scenario import Scenario
+from aiecosim.model.schema_walk import field_names
 
 MAX_SEEDS = 50  # enough for tight bands; more would tie up the server for one visitor
 MAX_GRID = 9    # policy-map points per axis
@@ -71,7 +72,7 @@ VIEW_FIELDS: tuple[ViewField, ...] = (
 VIEW_DEFAULTS: dict[str, Any] = {f.param: f.default for f in VIEW_FIELDS}
 VIEWS = ("explore", "map", "scenario", "results")
 # Top-level scenario keys without a dot (``steps``) are overrides too; other names are ignored.
-TOP_LEVEL_KEYS = frozenset(Scenario.model_fields)
+TOP_LEVEL_KEYS = frozenset(field_names(Scenario))
 
 
 def encode_value(value: Any) -> str:

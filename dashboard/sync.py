@@ -20,15 +20,16 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, no_update
 
 from aiecosim.dashboard.controls import PARAM
-from aiecosim.dashboard.fields import field_by_key, lab_fields, value_at
+from aiecosim.dashboard.fields import field_by_key, lab_fields
 from aiecosim.dashboard.sources import list_scenarios, load_scenario
 from aiecosim.dashboard.state import VIEW_DEFAULTS, VIEW_FIELDS, clean_view, decode_query, encode_query
+from aiecosim.model import keys
 from aiecosim.model.errors import ScenarioError
 
 
 def _spec(key: str):
-    if key.startswith("labs."):
-        lab = key.split(".")[1]
+    lab = keys.lab_name(key)
+    if lab is not None:
         return next((f for f in lab_fields(lab) if f.key == key), None)
     return field_by_key(key)
 
@@ -58,7 +59,7 @@ def from_controls(overrides: dict[str, Any], ids: list[dict], values: list[Any],
         if value is None:  # a number box being edited or emptied: keep what was there
             continue
         value = _typed(key, value)
-        if _same(value, value_at(base, key)):
+        if _same(value, keys.get(base, key, None)):
             out.pop(key, None)
         else:
             out[key] = value

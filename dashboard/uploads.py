@@ -17,10 +17,10 @@ from typing import Any
 
 import tomli_w
 
-from aiecosim.dashboard.overrides import diff
 from aiecosim.dashboard.sources import SCENARIOS, list_scenarios, load_scenario, scenario_path
 from aiecosim.model import Scenario
 from aiecosim.model.errors import ScenarioError
+from aiecosim.model.overrides import changes
 from aiecosim.model.scenario_io import MAX_FILE_BYTES, read_toml
 
 DEFAULT_BASE = "baseline.toml"
@@ -102,5 +102,5 @@ def read_upload(contents: str, filename: str | None,
         except (TypeError, ValueError) as exc:  # tomli_w refusing a value the TOML reader gave
             raise UploadError(f"{name}: {exc}") from None
     parent = load_scenario(base, scenarios_dir)
-    overrides = diff(parent.to_dict(), scenario.to_dict())
+    overrides = changes(parent.to_dict(), scenario.to_dict())
     return Upload(filename=name, base=base, overrides=overrides, scenario=scenario)

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from aiecosim.experiments.bands import seed_bands, t95
 from aiecosim.experiments.experiment import Variable
 from aiecosim.experiments.sampling import salib_problem
+from aiecosim.experiments.stats import difference, seed_bands
 from aiecosim.experiments.store import SweepStore
 
 MAX_LEVELS = 12   # a lever with more distinct values than this is binned in a phase diagram
@@ -156,28 +156,29 @@ def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels
 
 # ------------------------------------------------------------------------------- comparing
 def compare(a: pl.DataFrame, b: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:
-    """Mean of each metric in runs ``a`` and ``b`` and the difference b - a with a 95% Welch
-    interval; ``a`` and ``b`` are per-run summaries (two points, designs or scenarios)."""
+    """Mean of each metric in runs ``a`` and ``b`` and the difference b - a with its 95%
+    interval; ``a`` and ``b`` are per-run summaries (two points, designs or scenarios).
+
+    With a ``seed`` column on both and the same seeds on both sides the interval pairs runs by
+    seed, else it is Welch's (see ``experiments.stats.difference``); ``kind`` says which.
+    """
     rows = []
     for m in metrics:
-        xa, xb = a[m].drop_nulls().drop_nans().to_numpy(), b[m].drop_nulls().drop_nans().to_numpy()
-        diff = float(xb.mean() - xa.mean()) if len(xa) and len(xb) else math.nan
-        half = _welch_half_width(xa, xb)
-        rows.append({"metric": m, "mean_a": _mean(xa), "mean_b": _mean(xb), "difference": diff,
-                     "diff_lo": diff - half, "diff_hi": diff + half,
-                     "runs_a": len(xa), "runs_b": len(xb)})
+        xa, sa = _values(a, m)
+        xb, sb = _values(b, m)
+        est = difference(xb, xa, sb, sa)
+        rows.append({"metric": m, "mean_a": _mean(xa), "mean_b": _mean(xb), "difference": est.mean,
+                     "diff_lo": est.lo, "diff_hi": est.hi, "runs_a": len(xa), "runs_b": len(xb),
+                     "kind": est.kind})
     return pl.DataFrame(rows)
+
+
+def _values(runs: pl.DataFrame, metric: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The runs' values of ``metric`` that are numbers, with their seeds (None without seeds)."""
+    kept = runs.filter(pl.col(metric).is_not_null() & pl.col(metric).is_not_nan())
+    seeds = kept["seed"].to_numpy() if "seed" in kept.columns else None
+    return kept[metric].to_numpy(), seeds
 
 
 def _mean(x: np.ndarray) -> float:
     return float(x.mean()) if len(x) else math.nan
-
-
-def _welch_half_width(xa: np.ndarray, xb: np.ndarray) -> float:
-    if len(xa) < 2 or len(xb) < 2:
-        return math.nan
-    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
-    if va + vb == 0:
-        return 0.0
-    df = (va + vb) ** 2 / (va**2 / (len(xa) - 1) + vb**2 / (len(xb) - 1))
-    return t95(max(1, int(df))) * math.sqrt(va + vb)

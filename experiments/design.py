@@ -28,12 +28,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aiecosim.model.errors import ScenarioError
-from aiecosim.model.metrics import METRICS
-from aiecosim.model.scenario_io import unknown_key_message
-from aiecosim.experiments.summary import KEY_METRICS
+from aiecosim.model import keys
+from aiecosim.model.errors import ScenarioError, unknown_key_message
+from aiecosim.model.metrics import METRICS, SUMMARY_METRICS
+from aiecosim.model.schema_walk import field_names
 
-METHODS = ("grid", "lhs", "sobol", "morris")
 RANGE_KEYS = frozenset({"values", "labels", "min", "max", "levels"})
 
 
@@ -76,7 +75,7 @@ class Design(BaseModel):
         "morris: trajectories (N*(D+1) points)."))
     morris_levels: int = Field(4, ge=2, le=100, description="Grid levels of Morris trajectories.")
     sample_seed: int = Field(0, ge=0, le=2**31, description="Seed of the sampler (lhs, sobol, morris).")
-    outputs: list[str] = Field(default_factory=lambda: list(KEY_METRICS), min_length=1,
+    outputs: list[str] = Field(default_factory=lambda: list(SUMMARY_METRICS), min_length=1,
                                description="Metrics kept in the results.")
     summary_months: int | None = Field(
         12, ge=1, le=600, description="The per-run summary averages the last this many months "
@@ -107,13 +106,15 @@ def _quick_range(r: Range) -> Range:
 # --------------------------------------------------------------------------------- parsing
 def parse_design(data: dict[str, Any], source: str) -> Design:
     """Validate the raw mapping of a design file; every problem is one ``ScenarioError`` line."""
+    # TOML turns an unquoted dotted key into nested tables; both spellings mean the same key.
+    # Lab lists stay lists here: a design's ``labs = [...]`` replaces the labs whole.
     data = dict(data)
     if isinstance(data.get("vary"), dict):
-        data["vary"] = flatten(data["vary"], leaf=lambda v: bool(RANGE_KEYS & set(v)))
+        data["vary"] = keys.flatten(data["vary"], _is_range, labs=False)
     if isinstance(data.get("set"), dict):
-        data["set"] = flatten(data["set"], leaf=lambda v: False)
+        data["set"] = keys.flatten(data["set"], labs=False)
     if isinstance(data.get("variants"), dict):
-        data["variants"] = {name: flatten(v, leaf=lambda _: False) if isinstance(v, dict) else v
+        data["variants"] = {name: keys.flatten(v, labs=False) if isinstance(v, dict) else v
                             for name, v in data["variants"].items()}
     try:
         design = Design.model_validate(data)
@@ -123,29 +124,18 @@ def parse_design(data: dict[str, Any], source: str) -> Design:
     return design
 
 
-def flatten(table: dict[str, Any], leaf, prefix: str = "") -> dict[str, Any]:
-    """``{"policy": {"liability": {"strength": r}}}`` -> ``{"policy.liability.strength": r}``.
-
-    TOML turns an unquoted dotted key into nested tables; both spellings mean the same key.
-    ``leaf(table)`` says when a nested table is a value rather than more nesting.
-    """
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not leaf(value):
-            out.update(flatten(value, leaf, f"{dotted}."))
-        else:
-            out[dotted] = value
-    return out
+def _is_range(key: str, table: dict[str, Any]) -> bool:
+    """A table of ``vary`` is a range once it holds a range's keys, not more nesting."""
+    return bool(RANGE_KEYS & table.keys())
 
 
 def _one_line(exc: ValidationError, source: str) -> ScenarioError:
     err = exc.errors(include_url=False)[0]
     loc = [str(part) for part in err["loc"]]
-    key = ".".join(loc)
+    key = keys.join(*loc)
     if err["type"] == "extra_forbidden":
         in_range = len(loc) == 3 and loc[0] == "vary"
-        allowed = list(Range.model_fields if in_range else Design.model_fields)
+        allowed = field_names(Range if in_range else Design)
         return ScenarioError(source, key, unknown_key_message(loc[-1], allowed))
     if err["type"] == "missing":
         return ScenarioError(source, key, "required key is missing")

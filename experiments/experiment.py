@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from aiecosim.model import Scenario
+from aiecosim.model import Scenario, keys
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.scenario_io import read_toml
 from aiecosim.experiments.design import Design, Range, parse_design
@@ -65,9 +65,7 @@ class Variable:
             shown = json.dumps(value) if self.kind == "json" else str(value)
         if self.key == VARIANT:
             return shown
-        # The field's name, with the lab's name for lab fields (two labs may vary the same field).
-        short = self.key.split(".", 1)[1] if self.key.startswith("labs.") else self.key.rsplit(".", 1)[-1]
-        return f"{short}={shown}"
+        return f"{keys.short(self.key)}={shown}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "kind": self.kind, "values": self.values, "labels": self.labels,
@@ -198,25 +196,13 @@ def _variable(scenario: Scenario, key: str, r: Range, method: str, source: str) 
                 unknown = exc.problem.startswith("unknown key")
                 raise ScenarioError(source, f"vary.{key}" if unknown else f"vary.{key}.{field}",
                                     exc.problem) from None
-    kind = _kind(value_at(scenario.to_dict(), key))
+    kind = _kind(keys.get(scenario.to_dict(), key))
     if r.values is None and kind not in ("float", "int"):
         raise ScenarioError(source, f"vary.{key}", f"takes {kind} values, not a numeric range; "
                             "list them with values = [...] and method = 'grid'")
     values = tuple(r.values) if r.values is not None else None
     labels = tuple(r.labels) if r.labels is not None else None
     return Variable(key, kind, values, labels, r.min, r.max, r.levels)
-
-
-def value_at(data: dict[str, Any], dotted: str) -> Any:
-    """The value at a dotted key of a resolved scenario mapping (labs by name or index)."""
-    node: Any = data
-    for part in dotted.split("."):
-        if isinstance(node, list):
-            named = [item for item in node if isinstance(item, dict) and item.get("name") == part]
-            node = named[0] if named else node[int(part)]
-        else:
-            node = node[part]
-    return node
 
 
 def _kind(value: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from aiecosim.model.metrics import METRICS
+from aiecosim.model.metrics import label as metric_label
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
@@ -47,7 +47,7 @@ def bands_figure(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
     layout = {
         "title": {"text": metric.replace("_", " ")},
         "xaxis": {"title": {"text": "month" if x == "step" else x}},
-        "yaxis": {"title": {"text": METRICS.get(metric, metric)}},
+        "yaxis": {"title": {"text": metric_label(metric)}},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 40}, "legend": {"orientation": "h"},
     }
     return {"data": traces, "layout": layout}

@@ -20,8 +20,8 @@ from aiecosim.model.errors import ScenarioError
 from aiecosim.model.scenario_io import unknown_key_message
 from aiecosim.experiments.analysis import (Sweep, compare, load_sweep, phase_grid, point_means,
                                   sensitivity, time_bands)
-from aiecosim.experiments.bands import seed_bands
 from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from aiecosim.experiments.stats import seed_bands
 
 MAX_FAILED_ROWS = 50
 STYLE = """
@@ -184,8 +184,18 @@ def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str]) -> str:
             for r in table.iter_rows(named=True)]
     header = ["metric", f"A: {name_a}", f"B: {name_b}", "B - A", "95% interval", "runs A / B"]
     text = (f"<p>Per-run summaries (mean over the last months, see provenance) of A = "
-            f"{_e(name_a)} and B = {_e(name_b)}; Welch 95% intervals over runs.</p>")
+            f"{_e(name_a)} and B = {_e(name_b)}; 95% intervals over runs, {_kinds(table)}.</p>")
     return _section("Comparison", text + _table(header, rows, "comparison") + figures, "comparison-section")
+
+
+def _kinds(table: pl.DataFrame) -> str:
+    """How the comparison's intervals were made, in words."""
+    kinds = set(table["kind"]) if len(table) else set()
+    if kinds == {"paired"}:
+        return "paired by seed (A and B ran the same seeds)"
+    if kinds == {"welch"}:
+        return "Welch's (A and B do not share their seeds one to one)"
+    return "paired by seed where A and B share seeds, else Welch's"
 
 
 # -------------------------------------------------------------------------------- helpers

@@ -8,14 +8,12 @@ worker that dies is simply replaced and its task rerun by Dask, with the same re
 
 from __future__ import annotations
 
-import logging
 import os
 import platform
 import resource
 import sys
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Callable, Iterator
 
 import polars as pl
 
-from aiecosim.model.errors import ScenarioError
+from aiecosim.experiments.cluster import dask_client
 from aiecosim.experiments.experiment import Experiment
 from aiecosim.experiments.plan import Run, group, plan_runs, task_size
 from aiecosim.experiments.progress import run_progress
@@ -31,8 +29,6 @@ from aiecosim.experiments.sweep_manifest import sweep_manifest
 from aiecosim.experiments.store import SweepStore
 from aiecosim.experiments.worker import Task, run_task
 
-CONNECT_TIMEOUT = "10s"
-WORKER_WAIT_SECONDS = 60
 IN_FLIGHT_PER_WORKER = 2  # one running, one queued: workers never wait for the driver
 POLL_SECONDS = 2.0
 
@@ -174,85 +170,6 @@ def _with_points(summary: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
     joined = summary.join(points, on="point", how="left")
     head = ["run", "point", "seed", *points.columns[1:], "status", "error"]
     return joined.select(head + [c for c in summary.columns if c not in head])
-
-
-@contextmanager
-def dask_client(workers: int | None, scheduler: str | None) -> Iterator:
-    """A client of the given scheduler, or of a new local cluster of ``workers`` processes."""
-    with _quiet("distributed"), _connected(workers, scheduler) as client:
-        yield client
-
-
-@contextmanager
-def _quiet(package: str) -> Iterator[None]:
-    """Hide a library's log lines (reconnection attempts, tracebacks of aborted connections):
-    the sweep reports lost tasks and a lost scheduler itself, in one line each. Dask's config
-    gives some of its loggers levels of their own, so each is set, not just the parent."""
-    import distributed  # noqa: F401  (creates and configures its loggers first)
-
-    names = [n for n in logging.root.manager.loggerDict if n == package or n.startswith(f"{package}.")]
-    logs = [logging.getLogger(n) for n in names]
-    levels = [log.level for log in logs]
-    for log in logs:
-        log.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        for log, level in zip(logs, levels):
-            log.setLevel(level)
-
-
-@contextmanager
-def _connected(workers: int | None, scheduler: str | None) -> Iterator:
-    from distributed import Client, LocalCluster
-
-    cluster = None
-    if scheduler:
-        _check_address(scheduler)
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
-            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ScenarioError("--scheduler", scheduler, f"cannot connect: {problem}") from None
-    else:
-        import dask
-
-        # One thread per process: a run is pure Python and numpy under the GIL. Dask's nanny
-        # sets MALLOC_TRIM_THRESHOLD_ in its workers to hand memory back sooner; that also pins
-        # glibc's mmap threshold, so each large numpy temporary is mapped and unmapped afresh:
-        # runs were a quarter slower and two workers on two cores barely beat one. Runs need
-        # little memory, so the local workers keep glibc's defaults. The worker's statistical
-        # profiler (a stack sample every 10 ms, for a dashboard we do not start) cost about 5%.
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-                              "distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                   processes=True, host="127.0.0.1", dashboard_address=None,
-                                   silence_logs=logging.ERROR)
-        client = Client(cluster, set_as_default=False)
-    try:
-        if scheduler:
-            try:
-                client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
-            except TimeoutError:
-                raise ScenarioError("--scheduler", scheduler, "the scheduler has no workers "
-                                    f"(waited {WORKER_WAIT_SECONDS} s)") from None
-        yield client
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def _check_address(address: str) -> None:
-    """Refuse an address Dask cannot even parse before a client is made (a failed client's
-    clean-up would otherwise wait for a connection that never comes)."""
-    from distributed.comm.addressing import parse_address
-    from distributed.comm.registry import get_backend
-
-    try:
-        get_backend(parse_address(address)[0])
-    except ValueError as exc:
-        raise ScenarioError("--scheduler", address, str(exc).splitlines()[0]) from None
 
 
 def _now() -> str:

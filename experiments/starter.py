@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel
 
+from aiecosim.model import keys
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.scenario import SCHEMA_VERSION, Scenario
+from aiecosim.model.schema_walk import leaves
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 
@@ -48,24 +49,21 @@ def starter_text(name: str, parent: Scenario, parent_file: Path, target: Path,
         _toml_line("name", name),
         _toml_line("description", f"Built on {parent.name}."),
     ]
-    lines += _lever_lines(parent, ())
+    lines += _lever_lines(parent)
     lines += _lab_lines(parent)
     return "\n".join(lines) + "\n"
 
 
-def _lever_lines(section: BaseModel, path: tuple[str, ...]) -> list[str]:
-    """Commented ``key = value`` lines for the levers of ``section``, table by table."""
-    own, nested = [], []
-    for key, field in type(section).model_fields.items():
-        value = getattr(section, key)
-        if isinstance(value, BaseModel):
-            nested += _lever_lines(value, (*path, key))
-        elif (field.json_schema_extra or {}).get("lever"):
-            doc = (field.description or "").split(" Source:")[0].rstrip(".")
-            own.append(f"# {_toml_line(key, value):<40} # {doc}")
-    if own:
-        own = ["", f"# [{'.'.join(path)}]", *own]
-    return own + nested
+def _lever_lines(parent: Scenario) -> list[str]:
+    """Commented ``key = value`` lines for the levers, under a commented header per table."""
+    values = parent.to_dict()
+    tables: dict[str, list[str]] = {}
+    for leaf in leaves(Scenario):
+        if leaf.lever:
+            doc = leaf.description.split(" Source:")[0].rstrip(".")
+            line = f"# {_toml_line(leaf.name, keys.get(values, leaf.key)):<40} # {doc}"
+            tables.setdefault(leaf.section, []).append(line)
+    return [line for section, own in tables.items() for line in ("", f"# [{section}]", *own)]
 
 
 def _lab_lines(parent: Scenario) -> list[str]:

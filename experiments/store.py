@@ -24,8 +24,6 @@ import polars as pl
 from aiecosim.model.errors import ScenarioError
 from aiecosim.experiments.atomic import TMP_SUFFIX, write_atomically, write_json
 
-FORMAT = 1
-
 
 class SweepStore:
     """Reads and writes one sweep folder."""

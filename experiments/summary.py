@@ -5,14 +5,10 @@ from __future__ import annotations
 import polars as pl
 from rich.table import Table
 
-from aiecosim.experiments.bands import seed_bands
+from aiecosim.experiments.stats import seed_bands
+from aiecosim.model.metrics import SUMMARY_METRICS
 
-KEY_METRICS: tuple[str, ...] = (
-    "frontier_capability", "open_capability", "open_lag_months", "labs_open_share",
-    "startups_active", "startups_open_share", "hhi", "innovation", "academic_output",
-    "safety_research", "defense_capacity", "misuse_incidents", "misuse_harm", "liability_paid",
-    "welfare",
-)
+KEY_METRICS: tuple[str, ...] = SUMMARY_METRICS
 
 
 def yearly_summary(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
@@ -55,7 +51,7 @@ def yearly_bands(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
     """Each seed's yearly means, then their mean and 95% interval over seeds, one row per year.
 
     ``frame`` has a ``seed`` column; the result has ``year`` and, per metric, ``{m}_mean``,
-    ``{m}_lo`` and ``{m}_hi`` (see ``experiments.bands.seed_bands``).
+    ``{m}_lo`` and ``{m}_hi`` (see ``experiments.stats.seed_bands``).
     """
     per_seed = pl.concat([
         yearly_summary(runs, years, metrics).with_columns(pl.lit(seed).alias("seed"))

@@ -1,5 +1,7 @@
 """What a Dask worker does with one task: simulate its runs and return two small tables.
 
+Each run is ``backends.run_one``, the same single run every executor backend computes.
+
 A run that raises (say, a combination of levers the model rejects) becomes a row with status
 ``failed`` and its error, so one bad point never costs the rest of its task.
 """
@@ -11,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from aiecosim.experiments.backends import run_one
 from aiecosim.model import Scenario
 
 ERROR_CHARS = 500
@@ -46,8 +49,6 @@ def series_schema(outputs) -> dict[str, pl.DataType]:
 
 def run_task(task: Task) -> TaskResult:
     """Simulate every run of ``task``; never raises for a run's own failure."""
-    from aiecosim.model import simulate  # here, not at the top: the driver never needs mesa
-
     base = Scenario.from_dict(task.scenario, source="sweep scenario")
     outputs = list(task.outputs)
     rows: list[dict[str, Any]] = []
@@ -56,7 +57,7 @@ def run_task(task: Task) -> TaskResult:
         row = {"run": run, "point": point, "seed": seed}
         try:
             scenario = base.with_overrides(overrides, source=f"point {point}") if overrides else base
-            frame = simulate(scenario, seed=seed)
+            frame = run_one(scenario, seed)
         except Exception as exc:  # recorded, not raised: the sweep goes on without this run
             message = f"{type(exc).__name__}: {exc}".splitlines()[0][:ERROR_CHARS]
             rows.append({**row, "status": "failed", "error": message})

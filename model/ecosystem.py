@@ -15,7 +15,7 @@ from aiecosim.model.kernels.misuse import API_ROUTE, OPEN_ROUTE
 from aiecosim.model.kernels.policy import liability_shares
 from aiecosim.model.kernels.race import race_pressure
 from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
-from aiecosim.model.metrics import MetricsRecorder
+from aiecosim.model.recorder import MetricsRecorder
 from aiecosim.model.scenario import Scenario
 from aiecosim.model.world import World
 
@@ -68,6 +68,7 @@ class EcosystemModel(mesa.Model):
         self.startups.step()  # enter, choose open or API, grow, exit
         self.academics.step()  # research with the access and compute at hand
         self.bad_actors.step()  # obtain capability, attempt misuse, get banned
+        self.regulator.observe(self.bad_actors.harm_usd_bn.sum())  # acted on after its lag
         self.settle_liability()  # whoever bears liability pays for this month's harm
         self.world.update_defense(self.safety_research(), self.access.best_accessible())
         self.world.research_boost = self.academic_progress()

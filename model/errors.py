@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 
 def one_line(text: str) -> str:
     """``text`` with line breaks and other control characters escaped, so it prints as one line.
@@ -28,3 +30,13 @@ class ScenarioError(ValueError):
         self.problem = problem
         where = f"{self.source}: {key}: " if key else f"{self.source}: "
         super().__init__(one_line(f"{where}{problem}"))
+
+
+def unknown_key_message(key: str, allowed: list[str]) -> str:
+    """The problem of an unknown key: the closest allowed key as a suggestion, else all of them."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    if allowed:
+        return f"unknown key {key!r}; expected one of: {', '.join(allowed)}"
+    return f"unknown key {key!r}"

@@ -1,112 +1,125 @@
-"""What is measured each month, kept in preallocated arrays and returned as a polars DataFrame."""
+"""What ``simulate`` measures: every column of its monthly table, declared once.
+
+Each column has a name, a unit, a meaning and a note on how it is computed. The recorder fills
+exactly these columns, in this order; axis titles, tooltips, a design's ``outputs`` and the
+subsets shown by ``aiecosim run`` and the dashboard's Explore view all read this table, so a
+unit or a meaning is written here and nowhere else.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import polars as pl
-
-from aiecosim.model.kernels.market import hhi
-from aiecosim.model.kernels.misuse import API_ROUTE, OPEN_ROUTE
-
-# Column names and their meaning; docs/ODD.md and the dashboard read this table.
-METRICS: dict[str, str] = {
-    "frontier_capability": "best capability of any model released (log10 FLOP-equivalents)",
-    "open_capability": "best capability whose weights are public, with derivatives; never falls",
-    "open_lag_months": "months since the frontier was at today's open capability",
-    "labs_open_share": "share of active labs whose current flagship's weights are public",
-    "labs_active": "labs still operating",
-    "safety_effort": "mean safety effort of active labs (0-1)",
-    "compute_share_top3": "share of this month's training compute bought by the three biggest labs",
-    "startups_active": "startups alive this month",
-    "startups_open_share": "share of active startups built on open weights",
-    "hhi": "Herfindahl-Hirschman index of model-provider usage shares (0-10,000)",
-    "innovation": "value created downstream this month (USD bn)",
-    "academic_output": "research output this month (thousand typical group-months)",
-    "safety_research": "safety and security research output this month (same unit)",
-    "defense_capacity": "the ecosystem's defensive capacity against misuse (index, start = 1)",
-    "misuse_attempts": "attempted misuse this month",
-    "misuse_incidents": "successful misuse this month",
-    "misuse_attempts_open": "attempts using open weights",
-    "misuse_attempts_api": "attempts through an API",
-    "misuse_harm": "harm this month above the no-AI baseline (USD bn)",
-    "misuse_harm_open": "harm through open weights (USD bn)",
-    "misuse_harm_api": "harm through APIs (USD bn)",
-    "severe_incidents": "severe incidents this month",
-    "api_bans": "API abusers detected and banned this month",
-    "liability_paid": "liability payments and premiums this month (USD bn)",
-    "liability_strength": "liability strength in force (moves under adaptive regulation)",
-    "evaluation_cost": "cost of mandated evaluations this month (USD bn)",
-    "public_compute_used": "subsidised compute used this month (USD bn)",
-    "welfare": "innovation - harm - deadweight and compliance costs - public compute (USD bn)",
-}
+from dataclasses import dataclass
 
 
-class MetricsRecorder:
-    """One row per month, one float64 array per metric; no per-step allocation of frames."""
+@dataclass(frozen=True)
+class Metric:
+    """One column of the monthly table."""
 
-    def __init__(self, steps: int) -> None:
-        self.steps = steps
-        self.data = {name: np.zeros(steps) for name in METRICS}
+    name: str
+    unit: str
+    meaning: str
+    computed: str
 
-    def column(self, name: str) -> np.ndarray:
-        return self.data[name]
-
-    def record(self, model) -> None:
-        row = model.steps - 1
-        d = self.data
-        world, startups, academics, bad = model.world, model.startups, model.academics, model.bad_actors
-        labs = [lab for lab in model.labs if lab.active]
-        policy = model.scenario.policy
-
-        d["frontier_capability"][row] = world.frontier
-        d["open_capability"][row] = world.open_capability
-        d["open_lag_months"][row] = world.open_lag
-        d["labs_active"][row] = len(labs)
-        n_labs = len(labs) or 1  # plain Python: numpy's overhead dominates for a handful of labs
-        d["labs_open_share"][row] = sum(lab.weights_public for lab in labs) / n_labs
-        d["safety_effort"][row] = sum(lab.safety_effort for lab in labs) / n_labs
-        d["compute_share_top3"][row] = compute_share_top3(model)
-        d["startups_active"][row] = startups.active
-        d["startups_open_share"][row] = startups.open_share
-        direct = np.array([lab.direct_users() for lab in model.labs])
-        d["hhi"][row] = hhi(startups.provider_users + direct, startups.self_hosted_users())
-        d["innovation"][row] = startups.value_usd_bn + academics.value_usd_bn
-        d["academic_output"][row] = academics.output
-        d["safety_research"][row] = model.safety_research()
-        d["defense_capacity"][row] = world.defense
-        d["misuse_attempts"][row] = bad.attempts.sum()
-        d["misuse_incidents"][row] = bad.incidents.sum()
-        d["misuse_attempts_open"][row] = bad.attempts[OPEN_ROUTE]
-        d["misuse_attempts_api"][row] = bad.attempts[API_ROUTE]
-        d["misuse_harm"][row] = bad.harm_usd_bn.sum()
-        d["misuse_harm_open"][row] = bad.harm_usd_bn[OPEN_ROUTE]
-        d["misuse_harm_api"][row] = bad.harm_usd_bn[API_ROUTE]
-        d["severe_incidents"][row] = bad.severe
-        d["api_bans"][row] = bad.bans
-        lab_liability = sum(lab.liability_paid for lab in model.labs)
-        d["liability_paid"][row] = lab_liability + startups.premiums_usd_bn
-        d["liability_strength"][row] = model.regulator.liability_strength
-        d["evaluation_cost"][row] = sum(lab.evaluation_cost for lab in model.labs)
-        d["public_compute_used"][row] = startups.public_compute_usd_bn + academics.public_compute_usd_bn
-        deadweight = policy.liability.deadweight_share * d["liability_paid"][row]
-        d["welfare"][row] = (d["innovation"][row] - d["misuse_harm"][row] - deadweight
-                             - d["evaluation_cost"][row] - d["public_compute_used"][row])
-
-    def to_frame(self, start_year: int) -> pl.DataFrame:
-        steps = np.arange(1, self.steps + 1)
-        columns = {"step": steps, "year": start_year + (steps - 1) / 12.0}
-        columns.update(self.data)
-        return pl.DataFrame(columns)
+    @property
+    def label(self) -> str:
+        """The meaning with its unit, for an axis title or a tooltip."""
+        return f"{self.meaning} ({self.unit})" if self.unit else self.meaning
 
 
-def compute_share_top3(model) -> float:
-    """Top three labs' share of training compute spending: frontier runs, academic groups'
-    budgets (with public compute) and startups' fine-tuning of open weights."""
-    labs = sorted((lab.run_cost_usd() / lab.spec.release_interval_months
-                   for lab in model.labs if lab.active), reverse=True)
-    startups = model.startups
-    fine_tuning = startups.open_count \
-        * startups.params.open_compute_usd_k * 1e3
-    others = model.academics.compute_spend_usd() + fine_tuning
-    total = sum(labs) + others
-    return sum(labs[:3]) / total if total > 0 else 0.0
+USD_BN = "USD bn/month"
+
+# The two columns that say when a row is; every other column is measured.
+TIME: tuple[Metric, ...] = (
+    Metric("step", "month", "month of the run", "1 for the first month"),
+    Metric("year", "year", "calendar time at the start of the month",
+           "start_year + (step - 1) / 12"),
+)
+
+TABLE: tuple[Metric, ...] = (
+    Metric("frontier_capability", "log10 FLOP-eq", "best capability of any model released",
+           "the world's frontier: the best flagship, leak or open derivative so far"),
+    Metric("open_capability", "log10 FLOP-eq",
+           "best capability whose weights are public, with derivatives; never falls",
+           "best public base model plus what community fine-tuning has added"),
+    Metric("open_lag_months", "months", "months since the frontier was at today's open capability",
+           "from the frontier's history, extrapolated before month 1"),
+    Metric("labs_open_share", "share",
+           "share of active labs whose current flagship's weights are public",
+           "active labs with public weights / active labs"),
+    Metric("labs_active", "labs", "labs still operating", "labs not forced out by liability"),
+    Metric("safety_effort", "share", "mean safety effort of active labs",
+           "mean over active labs, after race pressure"),
+    Metric("compute_share_top3", "share",
+           "share of this month's training compute bought by the three biggest labs",
+           "top three labs' run cost per month / (all labs' + academic budgets + open "
+           "fine-tuning)"),
+    Metric("startups_active", "firms", "startups alive this month", "active startup slots"),
+    Metric("startups_open_share", "share", "share of active startups built on open weights",
+           "startups on open weights / active startups"),
+    Metric("hhi", "0-10,000", "Herfindahl-Hirschman index of model-provider usage shares",
+           "users of each lab's API and products count toward the lab; each startup serving "
+           "its own open weights is a provider of its own"),
+    Metric("innovation", USD_BN, "value created downstream",
+           "startups' product value plus academic spill-overs"),
+    Metric("academic_output", "thousand group-months", "research output",
+           "all academic groups' output"),
+    Metric("safety_research", "thousand group-months", "safety and security research output",
+           "academic safety groups plus labs' own safety work"),
+    Metric("defense_capacity", "index", "the ecosystem's defensive capacity against misuse",
+           "starts at defense.initial (1); grows with safety research and defenders' access, "
+           "decays monthly"),
+    Metric("misuse_attempts", "attempts", "attempted misuse this month", "over every route"),
+    Metric("misuse_incidents", "incidents", "successful misuse this month", "over every route"),
+    Metric("misuse_attempts_open", "attempts", "attempts using open weights", "open route"),
+    Metric("misuse_attempts_api", "attempts", "attempts through an API", "API route"),
+    Metric("misuse_harm", USD_BN, "harm above the no-AI baseline",
+           "uplift-weighted harm of successful misuse, severe incidents multiplied"),
+    Metric("misuse_harm_open", USD_BN, "harm through open weights", "open route"),
+    Metric("misuse_harm_api", USD_BN, "harm through APIs", "API route"),
+    Metric("severe_incidents", "incidents", "severe incidents this month",
+           "successful misuse above the severe threshold that turned severe"),
+    Metric("api_bans", "bans", "API abusers detected and banned this month",
+           "detections by the labs' monitoring"),
+    Metric("liability_paid", USD_BN, "liability payments and premiums",
+           "labs' liability bills plus startups' deployer premiums"),
+    Metric("liability_strength", "share", "liability strength in force",
+           "the regulator's; moves under adaptive regulation"),
+    Metric("evaluation_cost", USD_BN, "cost of mandated evaluations",
+           "over labs whose runs crossed the threshold"),
+    Metric("public_compute_used", USD_BN, "subsidised compute used",
+           "by startups and academics"),
+    Metric("welfare", USD_BN, "innovation less harm and the costs of policy",
+           "innovation - misuse_harm - deadweight_share x liability_paid - evaluation_cost "
+           "- public_compute_used"),
+)
+
+METRICS: dict[str, Metric] = {m.name: m for m in TABLE}
+
+# The key metrics ``aiecosim run`` prints and a design keeps by default.
+SUMMARY_METRICS: tuple[str, ...] = (
+    "frontier_capability", "open_capability", "open_lag_months", "labs_open_share",
+    "startups_active", "startups_open_share", "hhi", "innovation", "academic_output",
+    "safety_research", "defense_capacity", "misuse_incidents", "misuse_harm", "liability_paid",
+    "welfare",
+)
+
+# The metrics the dashboard's Explore view draws, one figure each.
+EXPLORE_METRICS: tuple[str, ...] = ("innovation", "hhi", "startups_active", "open_lag_months",
+                                    "misuse_harm", "safety_research", "welfare")
+
+
+def label(name: str) -> str:
+    """The axis title of a column: its meaning and unit, or the bare name if it is not one."""
+    found = METRICS.get(name) or next((m for m in TIME if m.name == name), None)
+    return found.label if found is not None else name
+
+
+def _check(subset: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [name for name in subset if name not in METRICS]
+    if unknown:
+        raise ValueError(f"metric subsets name undeclared metrics: {unknown}")
+    return subset
+
+
+_check(SUMMARY_METRICS)
+_check(EXPLORE_METRICS)

@@ -2,7 +2,8 @@
 
 A scenario is a TOML file. ``Scenario.load`` validates it (unknown keys are errors), follows
 ``extends = "other.toml"`` chains, and reports any problem as one ``ScenarioError`` line naming
-the file and the key. Figures come from ``CALIBRATION.md`` and are documented in ``docs/ODD.md``.
+the file and the key. Figures come from the sources named in each field (gathered in
+``docs/calibration.md``) and are documented in ``docs/ODD.md``.
 """
 
 from __future__ import annotations
@@ -14,16 +15,12 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from aiecosim.model import scenario_io
 from aiecosim.model.catalogue import BASELINE
-from aiecosim.model.errors import ScenarioError
+from aiecosim.model.migrations import SCHEMA_VERSION
 from aiecosim.model.params import Section, param
 
-# Version 2 dropped technology.inference_price_decline (never used); see model/migrations.py.
-SCHEMA_VERSION = 2
-
 ReleaseMode = Literal["closed", "staged", "api", "open-weights-licensed", "open-weights"]
-RELEASE_MODES: tuple[str, ...] = ("closed", "staged", "api", "open-weights-licensed", "open-weights")
-OPEN_MODES = frozenset({"open-weights-licensed", "open-weights"})
 
 
 # ----------------------------------------------------------------------------------------- policy
@@ -131,7 +128,7 @@ class Policy(Section):
     release_regime: Literal["open-weights", "api-only", "lab-choice"] = Field(
         "lab-choice",
         description="What labs may release: all release weights, no weights above the threshold, "
-        "or each lab's own choice. Source: DESIGN.md; Solaiman 2023.",
+        "or each lab's own choice. Source: Solaiman 2023 (the gradient of release).",
         json_schema_extra={"lever": True, "unit": "", "source": "Solaiman 2023"},
     )
     api_only_threshold: float = param(
@@ -364,7 +361,7 @@ class Academics(Section):
     )
     api_access_factor: float = param(
         0.3, "Research value of black-box API access relative to open weights for safety work",
-        unit="share", ge=0, le=1, source="assumption; DESIGN.md (deep vs black-box study)",
+        unit="share", ge=0, le=1, source="assumption; Shevlane & Dafoe 2020 (deep versus black-box study)",
     )
     value_per_output_usd_k: float = param(
         50.0, "Downstream value of one unit of a group's monthly output (spill-overs)",
@@ -465,7 +462,7 @@ class Scenario(Section):
     name: str = Field("baseline", min_length=1, max_length=120, description="Scenario name.")
     description: str = Field("", max_length=4000, description="What question it serves.")
     steps: int = param(120, "Months simulated", unit="months", ge=1, le=600,
-                       source="DESIGN.md: ten years")
+                       source="the policy horizon studied: ten years, 2023-2032")
     start_year: int = param(2023, "Calendar year of month 1", unit="year", ge=1990, le=2100)
     policy: Policy = Field(default_factory=Policy)
     technology: Technology = Field(default_factory=Technology)
@@ -503,9 +500,7 @@ class Scenario(Section):
     @classmethod
     def load(cls, path: str | Path) -> "Scenario":
         """Read, resolve ``extends`` and validate a scenario file; raise ``ScenarioError``."""
-        from aiecosim.model.scenario_io import load_scenario
-
-        return load_scenario(path)
+        return scenario_io.load_scenario(path, cls)
 
     @classmethod
     def baseline(cls) -> "Scenario":
@@ -515,18 +510,14 @@ class Scenario(Section):
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "<scenario>") -> "Scenario":
         """Validate a plain mapping; errors name ``source`` and the offending key."""
-        from aiecosim.model.scenario_io import validate_mapping
-
-        return validate_mapping(data, source)
+        return scenario_io.validate_mapping(data, source, cls)
 
     def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> "Scenario":
         """A new scenario with dotted keys replaced, e.g. ``{"policy.liability.strength": 0.8}``.
 
-        Labs are addressed by name or index: ``labs.open-bigtech.openness``.
+        Labs are addressed by name or index: ``labs.open-bigtech.openness`` (see ``model.keys``).
         """
-        from aiecosim.model.scenario_io import apply_overrides
-
-        return apply_overrides(self, overrides, source)
+        return scenario_io.apply_overrides(self, overrides, source)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, fully resolved, in schema order."""
@@ -538,5 +529,4 @@ class Scenario(Section):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-__all__ = ["Scenario", "Lab", "Event", "RELEASE_MODES", "OPEN_MODES", "SCHEMA_VERSION",
-           "ValidationError"]
+__all__ = ["Scenario", "Lab", "Event", "SCHEMA_VERSION", "ValidationError"]

@@ -1,23 +1,25 @@
 """Reading scenario files: TOML, ``extends`` chains, overrides, and one-line errors.
 
 Every failure becomes a ``ScenarioError`` that names the file, the dotted key and the problem,
-with a "did you mean" for misspelt keys.
+with a "did you mean" for misspelt keys. The schema to validate against is an argument, not an
+import: ``model.scenario`` uses this module to load itself, and imports run one way only.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
 import tomllib
-import types
-import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from aiecosim.model.errors import ScenarioError
+from aiecosim.model import keys
+from aiecosim.model.errors import ScenarioError, unknown_key_message
 from aiecosim.model.migrations import migrate
+from aiecosim.model.schema_walk import field_names
+
+Model = TypeVar("Model", bound=BaseModel)
 
 MAX_FILE_BYTES = 1_000_000  # scenario files are a few kilobytes; anything this big is a mistake
 
@@ -115,11 +117,6 @@ def load_chain(path: str | Path, _seen: tuple[Path, ...] = ()) -> Chain:
     return load_chain(_resolve_parent(path, ref), (*_seen, resolved)) + own
 
 
-def load_raw(path: str | Path) -> dict[str, Any]:
-    """The merged mapping of a file and every file it ``extends``, child keys winning."""
-    return merge_chain(load_chain(path))
-
-
 def merge_chain(chain: Chain) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for _, data in chain:
@@ -156,28 +153,27 @@ def _merge_labs(parent: list[Any], child: list[Any]) -> list[Any]:
     return labs
 
 
-def load_scenario(path: str | Path):
+def load_scenario(path: str | Path, schema: type[Model]) -> Model:
     """Load, merge and validate a scenario file; an error names the file that set the bad key."""
     chain = load_chain(path)
-    return validate_mapping(merge_chain(chain), str(path), chain)
+    return validate_mapping(merge_chain(chain), str(path), schema, chain)
 
 
 # --------------------------------------------------------------------------------- validating
-def validate_mapping(data: dict[str, Any], source: str, chain: Chain | None = None):
+def validate_mapping(data: dict[str, Any], source: str, schema: type[Model],
+                     chain: Chain | None = None) -> Model:
     """Validate a merged mapping (upgraded first if it is of an older schema version).
 
     With the ``chain`` it was merged from, an error names the file of the chain that set the key
     at fault rather than ``source``.
     """
-    from aiecosim.model.scenario import Scenario
-
     data = migrate(data, source)
     try:
-        return Scenario.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
         loc = tuple(exc.errors(include_url=False)[0]["loc"])
         culprit = _culprit(loc, data, chain) if chain else source
-        raise _one_line(exc, data, culprit) from None
+        raise _one_line(exc, data, culprit, schema) from None
 
 
 def _culprit(loc: tuple[Any, ...], merged: dict[str, Any], chain: Chain) -> str:
@@ -212,15 +208,14 @@ def _depth_in(loc: tuple[Any, ...], merged: Any, own: Any) -> int:
     return len(loc)
 
 
-def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> ScenarioError:
-    from aiecosim.model.scenario import Scenario
-
+def _one_line(exc: ValidationError, data: dict[str, Any], source: str,
+              schema: type[BaseModel]) -> ScenarioError:
     err = exc.errors(include_url=False)[0]
     loc = tuple(err["loc"])
-    key = _dotted(loc, data)
+    key = keys.from_loc(loc, data)
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = fields_at(Scenario, loc[:-1])
+        allowed = field_names(schema, loc[:-1])
         return ScenarioError(source, key, unknown_key_message(str(loc[-1]), allowed))
     if kind == "missing":
         return ScenarioError(source, key, "required key is missing")
@@ -238,110 +233,10 @@ def _found(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
-def _dotted(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
-    """``('labs', 2, 'openness')`` -> ``labs.open-bigtech.openness`` when the lab has a name."""
-    parts: list[str] = []
-    node: Any = data
-    for item in loc:
-        if isinstance(item, int) and isinstance(node, list) and item < len(node):
-            node = node[item]
-            name = node.get("name") if isinstance(node, dict) else None
-            parts.append(str(name) if isinstance(name, str) else str(item))
-            continue
-        parts.append(str(item))
-        node = node.get(item) if isinstance(node, dict) else None
-    return ".".join(parts)
-
-
-def fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Names of the fields of the (nested) model reached by ``loc``; [] if it is not a model."""
-    current: Any = model
-    for item in loc:
-        if isinstance(item, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        field = current.model_fields.get(str(item))
-        if field is None:
-            return []
-        current = _model_in(field.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _model_in(annotation: Any) -> Any:
-    """The pydantic model inside ``X``, ``list[X]`` or ``X | None``, else the annotation."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, tuple, types.UnionType, typing.Union):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if isinstance(found, type) and issubclass(found, BaseModel):
-                return found
-    return annotation
-
-
-def unknown_key_message(key: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"unknown key {key!r}; did you mean {close[0]!r}?"
-    if allowed:
-        return f"unknown key {key!r}; expected one of: {', '.join(allowed)}"
-    return f"unknown key {key!r}"
-
-
 # --------------------------------------------------------------------------------- overrides
-def apply_overrides(scenario, overrides: dict[str, Any], source: str = "--set"):
-    """Return a validated copy of ``scenario`` with dotted keys replaced."""
-    data = scenario.to_dict()
-    for dotted, value in overrides.items():
-        _set_dotted(data, dotted, value, source)
-    return validate_mapping(data, source)
-
-
-def _set_dotted(data: dict[str, Any], dotted: str, value: Any, source: str) -> None:
-    from aiecosim.model.scenario import Scenario
-
-    parts = [p for p in dotted.split(".")]
-    if not dotted or any(not p for p in parts):
-        raise ScenarioError(source, dotted, "expected a dotted key such as policy.liability.strength")
-    node: Any = data
-    loc: list[Any] = []
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if isinstance(node, list):
-            index = _list_index(node, part)
-            if index is None:
-                names = [str(x.get("name")) for x in node if isinstance(x, dict)]
-                raise ScenarioError(source, dotted, unknown_key_message(part, names))
-            if last:
-                node[index] = value
-                return
-            node, loc = node[index], [*loc, index]
-            continue
-        if not isinstance(node, dict) or part not in node:
-            allowed = fields_at(Scenario, tuple(loc)) if isinstance(node, dict) else []
-            raise ScenarioError(source, dotted, unknown_key_message(part, allowed))
-        if last:
-            node[part] = value
-            return
-        node, loc = node[part], [*loc, part]
-
-
-def _list_index(items: list[Any], part: str) -> int | None:
-    for i, item in enumerate(items):
-        if isinstance(item, dict) and item.get("name") == part:
-            return i
-    if part.isdigit() and int(part) < len(items):
-        return int(part)
-    return None
-
-
-def parse_cli_value(text: str) -> Any:
-    """A ``--set`` value as TOML (numbers, booleans, arrays, quoted strings), else a bare string."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
+def apply_overrides(scenario: Model, overrides: dict[str, Any], source: str = "--set") -> Model:
+    """A validated copy of ``scenario`` with the values at dotted keys replaced."""
+    data = scenario.model_dump(mode="json")
+    for key, value in overrides.items():
+        keys.set(data, key, value, source)
+    return validate_mapping(data, source, type(scenario))

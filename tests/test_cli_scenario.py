@@ -8,8 +8,9 @@ import pytest
 
 from aiecosim.model.catalogue import SCHEMA_FILE
 from aiecosim.cli.main import main
-from aiecosim.experiments.scenario_diff import ABSENT, scenario_diff
 from aiecosim.model import Scenario
+from aiecosim.model.keys import ABSENT
+from aiecosim.model.keys import diff as scenario_diff
 
 from support.runs import SCENARIOS
 

@@ -12,7 +12,6 @@ import tomllib
 from pathlib import Path
 
 import polars as pl
-import psutil
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -144,17 +143,9 @@ def test_moving_the_liability_lever_changes_the_plotted_series(dash_duo, scenari
     assert severe_logs(dash_duo) == []
 
 
-def job_processes() -> list[psutil.Process]:
-    """Background-job processes (spawned by ``multiprocess``) under this test process."""
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if "multiprocess.spawn" in " ".join(child.cmdline()) and child.is_running() \
-                    and child.status() != psutil.STATUS_ZOMBIE:
-                found.append(child)
-        except psutil.NoSuchProcess:
-            continue
-    return found
+def map_runs_under_way() -> int:
+    """Runs the shared executor is computing or has queued: the map's, once Explore is done."""
+    return runs.shared().in_flight()
 
 
 @pytest.mark.timeout(170)
@@ -190,7 +181,7 @@ def test_policy_map_completes_with_progress_and_can_be_cancelled(dash_duo, scena
     wait_until(lambda: dash_duo.find_element("#tabs .nav-link.active").text == "Explore",
                message="Explore shown")
 
-    # A long map can be stopped: the job's process goes away and the button comes back.
+    # A long map can be stopped: its runs stop and the button comes back.
     dash_duo.driver.find_elements(By.CSS_SELECTOR, "#tabs .nav-link")[1].click()
     size, seeds = dash_duo.find_element("#map-size"), dash_duo.find_element("#map-seeds")
     type_into(size, "9")
@@ -198,11 +189,11 @@ def test_policy_map_completes_with_progress_and_can_be_cancelled(dash_duo, scena
     dash_duo.find_element("#map-run").click()
     wait_until(lambda: re.fullmatch(r"\d+ / 810 runs", dash_duo.find_element("#map-progress").text),
                timeout=60, message="the long map to start")
-    assert job_processes()
+    assert map_runs_under_way()
     dash_duo.find_element("#map-cancel").click()
     wait_until(lambda: dash_duo.find_element("#map-run").is_enabled(), message="Run enabled again")
     assert dash_duo.find_element("#map-note").text == "Cancelled."
-    wait_until(lambda: not job_processes(), timeout=15, message="the job process to end")
+    wait_until(lambda: not map_runs_under_way(), timeout=15, message="the map's runs to stop")
     assert severe_logs(dash_duo) == []
 
 

@@ -9,14 +9,15 @@ import os
 import pytest
 
 from aiecosim.dashboard import runs
-from aiecosim.dashboard.fields import field_by_key, lab_fields, levers, scenario_fields, value_at
-from aiecosim.dashboard.overrides import diff, to_toml
+from aiecosim.dashboard.fields import field_by_key, lab_fields, levers, scenario_fields
 from aiecosim.dashboard.sources import list_results, list_scenarios, results_path, scenario_path
 from aiecosim.dashboard.state import VIEW_DEFAULTS, decode_query, encode_query
 from aiecosim.dashboard.uploads import UploadError, read_upload
 from support.dashboard import copy_scenarios
 from aiecosim.model import Scenario, simulate
 from aiecosim.model.errors import ScenarioError
+from aiecosim.model.keys import get
+from aiecosim.model.overrides import changes, child_file_text
 
 
 def test_levers_come_from_the_schema_with_bounds_units_and_help():
@@ -34,7 +35,7 @@ def test_levers_come_from_the_schema_with_bounds_units_and_help():
 def test_every_control_names_a_key_the_scenario_accepts(baseline):
     data = baseline.to_dict()
     specs = list(scenario_fields()) + list(lab_fields(baseline.labs[0].name))
-    overrides = {f.key: value_at(data, f.key) for f in specs}
+    overrides = {f.key: get(data, f.key) for f in specs}
     assert None not in overrides.values()
     assert baseline.with_overrides(overrides).digest() == baseline.digest()
 
@@ -61,7 +62,7 @@ def test_a_downloaded_file_holds_only_the_changes_and_rebuilds_the_world(tmp_pat
     scenarios = copy_scenarios(tmp_path)
     overrides = {"policy.liability.strength": 0.8, "labs.open-bigtech.licence.mau_cap": 1e9,
                  "populations.startups.count": 5000}
-    text = to_toml("baseline.toml", overrides, note="test")
+    text = child_file_text("baseline.toml", overrides, note="test")
     path = scenarios / "mine.toml"
     path.write_text(text)
     assert Scenario.load(path).digest() == baseline.with_overrides(overrides).digest()
@@ -71,10 +72,10 @@ def test_a_downloaded_file_holds_only_the_changes_and_rebuilds_the_world(tmp_pat
 def test_a_changed_lab_list_is_written_whole(tmp_path, baseline):
     data = baseline.to_dict()
     fewer = {**data, "labs": data["labs"][:2]}
-    overrides = diff(data, fewer)
+    overrides = changes(data, fewer)
     assert list(overrides) == ["labs"]
     path = copy_scenarios(tmp_path) / "two-labs.toml"
-    path.write_text(to_toml("baseline.toml", overrides, full=fewer))
+    path.write_text(child_file_text("baseline.toml", overrides, full=fewer))
     assert [lab.name for lab in Scenario.load(path).labs] == [lab["name"] for lab in fewer["labs"]]
 
 
@@ -120,9 +121,9 @@ def test_results_folders_outside_the_chosen_one_are_refused(tmp_path):
 def test_the_run_cache_computes_each_run_once_and_exactly(baseline):
     short = baseline.with_overrides({"steps": 12})
     cache = runs.shared()
-    first = cache.submit(short, [1, 2])
-    again = cache.submit(short, [1, 2])
+    first = cache.submit([(short, 1), (short, 2)])
+    again = cache.submit([(short, 1), (short, 2)])
     assert first[0] is again[0] or first[0].done()  # a run under way is shared, not repeated
-    frame = cache.gather([1, 2], again)
+    frame = cache.run_seeds(short, [1, 2])
     assert frame.filter(frame["seed"] == 2).drop("seed").equals(simulate(short, seed=2))
     assert cache.cached(short, 1) is first[0].result()

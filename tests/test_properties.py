@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import typing
 
-import annotated_types as at
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
-from aiecosim.model import Scenario, simulate
-from aiecosim.model.scenario import Lab, Populations
+from aiecosim.model import Scenario, keys, simulate
+from aiecosim.model.scenario import Lab
+from aiecosim.model.schema_walk import Leaf, leaves
 
 SHARES = ("labs_open_share", "startups_open_share", "compute_share_top3", "liability_strength",
           "safety_effort")
@@ -29,52 +28,37 @@ SKIPPED = {"schema_version", "name", "description", "steps", "start_year", "labs
 SMALL_COUNT = st.integers(10, 300)  # population sizes: small, so each example runs in ms
 
 
-def leaf_strategy(field) -> st.SearchStrategy | None:
+def leaf_strategy(leaf: Leaf) -> st.SearchStrategy | None:
     """A strategy for one scalar field, within its schema bounds; None for non-scalars."""
-    annotation = field.annotation
+    annotation = leaf.annotation
     if annotation is bool:
         return st.booleans()
     if typing.get_origin(annotation) is typing.Literal:
         return st.sampled_from(typing.get_args(annotation))
     if annotation not in (int, float):
         return None
-    lo = hi = None
-    for rule in field.metadata:
-        if isinstance(rule, at.Ge):
-            lo = rule.ge
-        elif isinstance(rule, at.Gt):
-            lo = rule.gt + (1 if annotation is int else 1e-6)
-        elif isinstance(rule, at.Le):
-            hi = rule.le
+    lo, hi = leaf.low, leaf.high
+    if lo is not None and leaf.low_exclusive:
+        lo += 1 if annotation is int else 1e-6
     if annotation is int:
         return st.integers(int(lo), int(hi))
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
 
 
-def section_strategies(model: type[BaseModel], prefix: str) -> dict[str, st.SearchStrategy]:
-    out: dict[str, st.SearchStrategy] = {}
-    for name, field in model.model_fields.items():
-        if name in SKIPPED:
-            continue
-        key = f"{prefix}{name}"
-        nested = field.annotation
-        if isinstance(nested, type) and issubclass(nested, BaseModel):
-            out.update(section_strategies(nested, f"{key}."))
-            continue
-        strategy = leaf_strategy(field)
-        if strategy is not None:
-            out[key] = strategy
-    return out
+def section_strategies(found) -> dict[str, st.SearchStrategy]:
+    strategies = {leaf.key: leaf_strategy(leaf) for leaf in found if leaf.name not in SKIPPED}
+    return {key: strategy for key, strategy in strategies.items() if strategy is not None}
 
 
 def parameter_box() -> st.SearchStrategy[dict]:
     """Every scalar of the scenario at once, plus small populations and every lab's fields."""
     baseline = Scenario.baseline()
-    fields = section_strategies(Scenario, "")
-    for population in Populations.model_fields:
-        fields[f"populations.{population}.count"] = SMALL_COUNT
+    fields = section_strategies(leaves(Scenario))
+    for leaf in leaves(Scenario):
+        if leaf.name == "count":
+            fields[leaf.key] = SMALL_COUNT
     for lab in baseline.labs:
-        for key, strategy in section_strategies(Lab, f"labs.{lab.name}.").items():
+        for key, strategy in section_strategies(leaves(Lab, keys.lab_key(lab.name))).items():
             if not key.endswith(".name"):
                 fields[key] = strategy
     return st.fixed_dictionaries(fields)

@@ -9,9 +9,9 @@ import tomllib
 import pytest
 
 from aiecosim.model.catalogue import SCHEMA_FILE, shipped
-from aiecosim.experiments.scenario_diff import scenario_diff
 from aiecosim.model import Scenario
 from aiecosim.model.file_schema import scenario_file_schema, scenario_file_schema_text
+from aiecosim.model.keys import diff as scenario_diff
 from aiecosim.model.scenario import SCHEMA_VERSION
 from aiecosim.model.scenario_io import load_chain
 

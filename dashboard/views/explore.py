@@ -21,15 +21,14 @@ from dash.exceptions import PreventUpdate
 
 from aiecosim.dashboard import runs
 from aiecosim.dashboard.sources import load_scenario
-from aiecosim.dashboard.stats import differences, final_year
-from aiecosim.experiments.bands import seed_bands
+from aiecosim.experiments.executor import stack
 from aiecosim.experiments.figures import bands_figure
+from aiecosim.experiments.stats import differences, final_year, seed_bands
 from aiecosim.model import Scenario
 from aiecosim.model.errors import ScenarioError
-from aiecosim.model.metrics import METRICS
+from aiecosim.model.metrics import EXPLORE_METRICS, label
 
-KEY_METRICS: tuple[str, ...] = ("innovation", "hhi", "startups_active", "open_lag_months",
-                                "misuse_harm", "safety_research", "welfare")
+KEY_METRICS: tuple[str, ...] = EXPLORE_METRICS
 
 
 def graph_id(metric: str) -> str:
@@ -73,7 +72,7 @@ def diff_table(table, year: int) -> dbc.Table:
     for r in table.iter_rows(named=True):
         significant = not (math.isnan(r["lo"]) or r["lo"] <= 0 <= r["hi"])
         rows.append(html.Tr([
-            html.Td(r["metric"].replace("_", " "), title=METRICS.get(r["metric"], "")),
+            html.Td(r["metric"].replace("_", " "), title=label(r["metric"])),
             html.Td(fmt(r["scenario"]), className="scenario-value"),
             html.Td(fmt(r["reference"])),
             html.Td(fmt(r["difference"]), className="fw-semibold" if significant else ""),
@@ -126,10 +125,9 @@ def _white_template() -> dict:
 
 def _draw(chosen: Scenario, reference: Scenario, settings: dict[str, Any]) -> dict[str, Any]:
     seeds = range(1, int(settings["seeds"]) + 1)
-    cache = runs.shared()
-    # Submit both worlds before waiting on either, so the pool works on them together.
-    futures = [cache.submit(sc, seeds) for sc in (chosen, reference)]
-    frames = [cache.gather(seeds, f) for f in futures]
+    # Both worlds in one call, so the pool works on them together.
+    both = runs.shared().evaluate([(sc, s) for sc in (chosen, reference) for s in seeds])
+    frames = [stack(both[:len(seeds)], seeds), stack(both[len(seeds):], seeds)]
     label_a = f"scenario: {settings['scenario'].removesuffix('.toml')}" + (
         " (changed)" if settings.get("overrides") else "")
     label_b = f"reference: {settings['reference'].removesuffix('.toml')}"

@@ -1,7 +1,9 @@
 """Policy map: two levers swept over a grid in the background, drawn as a phase diagram.
 
-The sweep is a Dash background callback (its own process, with a progress bar and a cancel
-button); clicking a cell puts that point's lever values into Explore.
+The sweep is a Dash background callback with a progress bar and a cancel button. Its job runs
+in a thread of the server (``dashboard.manager``) and sends its runs to the server's executor,
+so the map and Explore share one pool and one cache of runs. Clicking a cell puts that point's
+lever values into Explore.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from aiecosim.dashboard import runs
 from aiecosim.dashboard.fields import field_by_key, levers
 from aiecosim.dashboard.grid import Progress, axis_values, display, run_grid
 from aiecosim.dashboard.state import MAX_GRID, VIEW_DEFAULTS
@@ -82,7 +85,7 @@ def layout() -> html.Div:
 
 def compute_map(set_progress, n_clicks, x, y, metric, size, seeds, x_low, x_high, y_low, y_high,
                 current):
-    """The background job: sweep the grid and return the heatmap (runs in its own process)."""
+    """The background job: sweep the grid on the shared executor and return the heatmap."""
     if not n_clicks:
         raise PreventUpdate
     started = time.monotonic()
@@ -105,7 +108,7 @@ def compute_map(set_progress, n_clicks, x, y, metric, size, seeds, x_low, x_high
     def report(done: int, total: int) -> None:
         set_progress((100 * done / total, f"{done} / {total} runs"))
 
-    grid = run_grid(base, x, xs, y, ys, metric, seeds, Progress(report))
+    grid = run_grid(runs.shared(), base, x, xs, y, ys, metric, seeds, Progress(report))
     fig = plot_heatmap(grid, x, y, metric)
     for spec, values, axis in ((spec_x, xs, "xaxis"), (spec_y, ys, "yaxis")):
         if spec.kind in ("float", "int") and len(values) > 1 and values[0] > 0 \

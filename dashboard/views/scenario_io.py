@@ -13,11 +13,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from aiecosim.dashboard.overrides import to_toml
 from aiecosim.dashboard.sources import load_scenario
 from aiecosim.dashboard.state import encode_value
 from aiecosim.dashboard.uploads import UploadError, read_upload
 from aiecosim.model.errors import ScenarioError
+from aiecosim.model.overrides import child_file_text
 from aiecosim.model.scenario_io import MAX_FILE_BYTES
 
 
@@ -93,7 +93,7 @@ def register(app, scenarios_dir: Path) -> None:
             raise PreventUpdate from None  # the summary already shows the error
         note = (f"Exported from the aiecosim dashboard: {len(overrides)} change(s) to {base}.\n"
                 f"Resolved scenario digest: {scenario.digest()}.")
-        text = to_toml(base, overrides, full=scenario.to_dict(), note=note)
+        text = child_file_text(base, overrides, full=scenario.to_dict(), note=note)
         return dict(content=text, filename=f"{base.removesuffix('.toml')}-custom.toml")
 
     # The browser measures the file first: one too large is reported without being sent, so

@@ -8,12 +8,12 @@ checks that the whole interval does. The regression test reruns small sweeps and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from aiecosim.experiments.findings.results import Estimate, Results, difference, estimate
+from aiecosim.experiments.findings.results import PerSeed, Results, difference, estimate
+from aiecosim.experiments.stats import Estimate
 
 FACTS = "stylized-facts"
 LATER = (13, 120)  # years 2-10, after the initial flagships are replaced
@@ -35,14 +35,14 @@ def _diff_claim(section: str, name: str, statement: str, effect: Estimate, above
                 unit: str = "") -> Claim:
     """A claim that ``effect`` exceeds ``above`` (use negated effects for 'less than')."""
     return Claim(section, name, statement, f"{effect.text()}{unit}", effect.mean > above,
-                 effect.lo > above, effect.seeds)
+                 effect.lo > above, effect.n)
 
 
-def _ratio(a: np.ndarray, b: np.ndarray) -> Estimate:
+def _ratio(a: PerSeed, b: PerSeed) -> Estimate:
     """b / a as the relative difference (b - a) / mean(a), with its interval."""
     d = difference(a, b)
-    scale = float(a.mean())
-    return Estimate(d.mean / scale, d.lo / scale, d.hi / scale, d.seeds)
+    scale = float(a.values.mean())
+    return replace(d, mean=d.mean / scale, lo=d.lo / scale, hi=d.hi / scale)
 
 
 # ------------------------------------------------------------------------ stylized facts
@@ -59,8 +59,8 @@ def fact_claims(r: Results) -> list[Claim]:
                         "run), and cutting every API at month 60 ends misuse through APIs.",
                         f"open capability monotone in every run: {never_fall}; API attempts per "
                         f"month after the cut: {estimate(after_cut).text(1)}",
-                        never_fall and after_cut.max() == 0, never_fall and after_cut.max() == 0,
-                        len(after_cut)))
+                        never_fall and after_cut.values.max() == 0,
+                        never_fall and after_cut.values.max() == 0, len(after_cut.values)))
     claims.append(_diff_claim(s, "2 gated access leaks",
                               "A staged release to 100,000 people is public within the month; to "
                               "50 people it mostly is not (open capability, months 2-6, higher).",
@@ -78,12 +78,12 @@ def fact_claims(r: Results) -> list[Claim]:
     claims.append(Claim(s, "4 compute stays concentrated",
                         "Even when every lab releases weights, the top three labs buy over 80% of "
                         "training compute in years 4-10.", share.text(3), share.mean > 0.8,
-                        share.lo > 0.8, share.seeds))
+                        share.lo > 0.8, share.n))
     lag = estimate(v("baseline", "open_lag_months"))
     claims.append(Claim(s, "5a the open lag is months to a year",
                         "The baseline's open lag (years 2-10) lies between 4 and 15 months.",
                         lag.text(1) + " months", 4 < lag.mean < 15, 4 < lag.lo and lag.hi < 15,
-                        lag.seeds))
+                        lag.n))
     claims.append(_diff_claim(s, "5b the lag emerges",
                               "A ten times richer open-leaning lab shortens the lag by over 3 months.",
                               difference(v("richer open lab", "open_lag_months"),
@@ -111,7 +111,7 @@ def fact_claims(r: Results) -> list[Claim]:
                         "times its cut of harm through open weights.",
                         f"API harm cut {api_cut.text()}, open-weight harm cut {open_cut.text()}",
                         api_cut.mean > 0.25 and api_cut.mean > 3 * open_cut.mean,
-                        api_cut.lo > 0.25 and api_cut.lo > 3 * open_cut.hi, api_cut.seeds))
+                        api_cut.lo > 0.25 and api_cut.lo > 3 * open_cut.hi, api_cut.n))
     claims += _band_claims(r)
     claims.append(_diff_claim(s, "10 closer races cut safety",
                               "Rivalry of 0.9 lowers mean safety effort by over 0.05 against 0.1.",
@@ -127,7 +127,7 @@ def fact_claims(r: Results) -> list[Claim]:
                         f"{lag_change.text(1)} months",
                         academic.mean > 0.5 and abs(lag_change.mean) < 1.5,
                         academic.lo > 0.5 and -1.5 < lag_change.lo and lag_change.hi < 1.5,
-                        academic.seeds))
+                        academic.n))
     research = _ratio(v("api-only", "safety_research"), v("open-weights", "safety_research"))
     defence = _ratio(v("api-only", "defense_capacity"), v("open-weights", "defense_capacity"))
     claims.append(Claim(s, "12 open access helps defenders",
@@ -135,20 +135,20 @@ def fact_claims(r: Results) -> list[Claim]:
                         "by over 10% against api-only.",
                         f"safety research {research.text()}, defence {defence.text()} (relative)",
                         research.mean > 0.2 and defence.mean > 0.1,
-                        research.lo > 0.2 and defence.lo > 0.1, research.seeds))
+                        research.lo > 0.2 and defence.lo > 0.1, research.n))
     return claims
 
 
 def _abs(e: Estimate) -> Estimate:
     """|e|, with the interval of the largest magnitude inside it."""
     worst = max(abs(e.lo), abs(e.hi))
-    return Estimate(abs(e.mean), min(abs(e.lo), abs(e.hi)) if e.lo * e.hi > 0 else 0.0, worst,
-                    e.seeds)
+    return replace(e, mean=abs(e.mean), lo=min(abs(e.lo), abs(e.hi)) if e.lo * e.hi > 0 else 0.0,
+                   hi=worst)
 
 
 def _band_claims(r: Results) -> list[Claim]:
     """Fact 9: regulation's welfare gain by risk level, and rewards against punishment."""
-    def welfare(label: str) -> np.ndarray:
+    def welfare(label: str) -> PerSeed:
         return r.per_seed(FACTS, label, "welfare", WHOLE)
 
     none = {"low": "low risk, no regulation", "middle": "no liability",
@@ -164,7 +164,7 @@ def _band_claims(r: Results) -> list[Claim]:
                     "Developer liability of 0.5 raises welfare (USD bn a month) only at the middle "
                     "risk level; at a tenth and ten times the harm it lowers welfare.",
                     f"welfare gain by risk level: {measured}", holds, confident,
-                    gain["middle"].seeds)]
+                    gain["middle"].n)]
     edge = {level: difference(welfare(f"{level} risk, developer liability 0.5"),
                               welfare(f"{level} risk, safety reward 0.5")) for level in ("low", "high")}
     claims.append(Claim("facts", "9b rewards can beat punishment",
@@ -175,8 +175,5 @@ def _band_claims(r: Results) -> list[Claim]:
                         + "; reward's own gain: " + ", ".join(f"{k} {v.text()}"
                                                              for k, v in reward.items()),
                         all(e.mean > 0.05 for e in edge.values()),
-                        all(e.lo > 0.05 for e in edge.values()), edge["low"].seeds))
+                        all(e.lo > 0.05 for e in edge.values()), edge["low"].n))
     return claims
-
-
-CLAIM_SECTIONS: dict[str, Callable[[Results], list[Claim]]] = {"facts": fact_claims}

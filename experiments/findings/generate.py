@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from aiecosim.experiments.analysis import load_sweep
+from aiecosim.experiments.cluster import local_cluster
 from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
 from aiecosim.experiments.findings.claims import Claim, fact_claims
 from aiecosim.experiments.findings.results import Results
@@ -45,10 +46,7 @@ def shrink(experiment: Experiment) -> Experiment:
 def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
                progress: bool = True) -> Results:
     """Run (or resume) every design into ``results/NAME`` and read them back."""
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+    with local_cluster(workers) as cluster:
         for name, path in DESIGNS.items():
             experiment = load_experiment(path)
             if small:

@@ -2,48 +2,32 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from aiecosim.experiments import stats
 from aiecosim.experiments.analysis import Sweep
-from aiecosim.experiments.bands import t95
+from aiecosim.experiments.stats import Estimate
 
 
 @dataclass(frozen=True)
-class Estimate:
-    """A mean over seeds with its 95% interval."""
+class PerSeed:
+    """One value per seed, sorted by seed, with the seeds: what lets a difference pair runs."""
 
-    mean: float
-    lo: float
-    hi: float
-    seeds: int
-
-    def __neg__(self) -> "Estimate":
-        return Estimate(-self.mean, -self.hi, -self.lo, self.seeds)
-
-    def text(self, digits: int = 2) -> str:
-        return f"{self.mean:.{digits}f} [{self.lo:.{digits}f}, {self.hi:.{digits}f}]"
+    values: np.ndarray
+    seeds: np.ndarray
 
 
-def estimate(values: np.ndarray) -> Estimate:
-    n = len(values)
-    mean = float(values.mean())
-    half = t95(n - 1) * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
-    return Estimate(mean, mean - half, mean + half, n)
+def estimate(values: PerSeed | np.ndarray) -> Estimate:
+    """The mean over seeds with its 95% interval."""
+    return stats.mean_interval(values.values if isinstance(values, PerSeed) else values)
 
 
-def difference(a: np.ndarray, b: np.ndarray) -> Estimate:
-    """b - a with a 95% Welch interval (seeds are shared, but runs are treated as independent)."""
-    diff = float(b.mean() - a.mean())
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    if va + vb == 0:
-        return Estimate(diff, diff, diff, min(len(a), len(b)))
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    half = t95(max(1, int(df))) * math.sqrt(va + vb)
-    return Estimate(diff, diff - half, diff + half, min(len(a), len(b)))
+def difference(a: PerSeed, b: PerSeed) -> Estimate:
+    """b - a with its 95% interval, paired by seed when both ran the same seeds, else Welch's."""
+    return stats.difference(b.values, a.values, b.seeds, a.seeds)
 
 
 @dataclass
@@ -62,7 +46,7 @@ class Results:
         return self._series[design]
 
     def per_seed(self, design: str, label: str, metric: str,
-                 months: tuple[int, int] | None = None) -> np.ndarray:
+                 months: tuple[int, int] | None = None) -> PerSeed:
         """Each seed's mean of ``metric`` over months ``first..last`` (1-based, inclusive)."""
         frame = self.series(design).filter(pl.col("label") == label)
         if months is not None:
@@ -70,7 +54,7 @@ class Results:
         if frame.is_empty():
             raise KeyError(f"{design}: no runs labelled {label!r} with {metric}")
         means = frame.group_by("seed").agg(pl.col(metric).mean()).sort("seed")
-        return means[metric].to_numpy()
+        return PerSeed(means[metric].to_numpy(), means["seed"].to_numpy())
 
     def runs(self, design: str, label: str, metric: str) -> list[np.ndarray]:
         """Each run's whole monthly series of ``metric``."""

@@ -10,7 +10,8 @@ import polars as pl
 
 from aiecosim.experiments.analysis import phase_grid, point_means, sensitivity
 from aiecosim.experiments.findings.claims import Claim, _diff_claim
-from aiecosim.experiments.findings.results import Estimate, Results, difference, estimate
+from aiecosim.experiments.findings.results import Results, difference, estimate
+from aiecosim.experiments.stats import Estimate
 
 REGIMES = ("open-weights", "api-only", "lab-choice")
 REGIME_METRICS = ("innovation", "hhi", "safety_research", "misuse_harm", "welfare")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from aiecosim.model.kernels.policy import should_tighten, subsidy_pools
 
@@ -19,10 +20,17 @@ class Regulator(mesa.Agent):
         self.safety_reward = policy.safety_reward.strength
         self.tightenings = 0
         self.last_tightened = -10**6
+        # Misuse harm by month (USD bn), as the regulator saw it at each month's end. A month not
+        # seen yet reads 0, which is what a lag of 0 looks at: harm that has not happened yet.
+        self.harm_seen = np.zeros(model.scenario.steps)
         self.academic_pool_k, self.startup_pool_k = subsidy_pools(
             policy.compute_subsidy.budget_usd_bn, policy.compute_subsidy.academic_share,
             policy.compute_subsidy.take_up,
         )
+
+    def observe(self, harm_usd_bn: float) -> None:
+        """Note this month's misuse harm, once it is known; policy reacts to it later."""
+        self.harm_seen[self.model.steps - 1] = harm_usd_bn
 
     def step(self) -> None:
         """Adapt policy to the harm seen ``lag`` months ago (when adaptive regulation is on)."""
@@ -30,8 +38,7 @@ class Regulator(mesa.Agent):
         if not adaptive.enabled:
             return
         month = self.model.steps
-        history = self.model.recorder.column("misuse_harm")
-        if should_tighten(history, month, adaptive.lag_months, adaptive.harm_trigger_usd_bn,
+        if should_tighten(self.harm_seen, month, adaptive.lag_months, adaptive.harm_trigger_usd_bn,
                           self.last_tightened):
             self.liability_strength = min(1.0, self.liability_strength + adaptive.liability_step)
             self.tightenings += 1

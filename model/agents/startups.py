@@ -202,14 +202,6 @@ class StartupPopulation(mesa.Agent):
 
     # ------------------------------------------------------------------------------- metrics
     @property
-    def alive(self) -> np.ndarray:
-        return self.kind != self.inactive
-
-    @property
-    def is_open(self) -> np.ndarray:
-        return self.kind == OPEN
-
-    @property
     def open_share(self) -> float:
         return self.open_count / self.active if self.active else 0.0
 

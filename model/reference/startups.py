@@ -178,13 +178,5 @@ class StartupCohort:
     def open_share(self) -> float:
         return self.open_count / self.active if self.active else 0.0
 
-    @property
-    def alive(self) -> np.ndarray:
-        return np.array([firm.alive for firm in self.firms], dtype=bool)
-
-    @property
-    def is_open(self) -> np.ndarray:
-        return np.array([firm.alive and firm.is_open for firm in self.firms], dtype=bool)
-
     def self_hosted_users(self) -> np.ndarray:
         return np.array(self.self_hosted)

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from aiecosim.model import Scenario, simulate
+from aiecosim.experiments.executor import Executor
+from aiecosim.model import Scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
 
-
-@lru_cache(maxsize=256)
-def _run(key: tuple, seed: int) -> pl.DataFrame:
-    scenario = Scenario.baseline().with_overrides(dict(key)) if key else Scenario.baseline()
-    return simulate(scenario, seed=seed)
+_runs = Executor("in-process", cache=256)  # keyed by scenario digest: equal worlds share runs
 
 
 def run(overrides: dict | None = None, seed: int = 0) -> pl.DataFrame:
     """Simulate the baseline with overrides; identical calls across tests are computed once."""
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                       for k, v in (overrides or {}).items()))
-    return _run(key, seed)
+    scenario = Scenario.baseline().with_overrides(overrides) if overrides else Scenario.baseline()
+    return _runs.evaluate([(scenario, seed)])[0]
 
 
 def across_seeds(overrides: dict | None, metric: str, seeds: int = 8,

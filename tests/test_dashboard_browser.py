@@ -236,19 +236,19 @@ def test_a_broken_upload_shows_its_error_and_the_app_keeps_working(dash_duo, sce
     dash_duo.wait_for_element("#scenario-digest")
     broken = tmp_path / "broken.toml"
     broken.write_text('name = "oops"\n[policy.liability\nstrength = 0.5\n')
-    dash_duo.find_element("#upload input[type=file]").send_keys(str(broken))
+    dash_duo.wait_for_element("#upload input[type=file]").send_keys(str(broken))
     error = wait_until(lambda: text_of(dash_duo, "#upload-error"), message="the upload's error")
     assert "broken.toml" in error and "invalid TOML" in error
 
     huge = tmp_path / "huge.toml"  # measured in the browser, never sent
     huge.write_bytes(b"# padding\n" * 300_000)
-    dash_duo.find_element("#upload input[type=file]").send_keys(str(huge))
+    dash_duo.wait_for_element("#upload input[type=file]").send_keys(str(huge))
     wait_until(lambda: "huge.toml: file is 3,000,000 bytes" in text_of(dash_duo, "#upload-error"),
                message="the size refusal")
 
     good = tmp_path / "stricter.toml"
     good.write_text('extends = "baseline.toml"\n[policy.liability]\nstrength = 0.3\n')
-    dash_duo.find_element("#upload input[type=file]").send_keys(str(good))
+    dash_duo.wait_for_element("#upload input[type=file]").send_keys(str(good))
     dash_duo.wait_for_element("#upload-ok", timeout=30)
     wait_until(lambda: "policy.liability.strength=0.3" in dash_duo.driver.current_url,
                message="the uploaded settings in the URL")

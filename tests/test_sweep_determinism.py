@@ -9,6 +9,8 @@ from aiecosim.model import Scenario, simulate
 from support.sweeps import (BASELINE, SMALL, results, run_cli, separate_scheduler_and_worker,
                            write_design)
 
+pytestmark = pytest.mark.slow  # real local clusters and a separate scheduler and worker
+
 OUTPUTS = ["innovation", "hhi", "misuse_harm"]
 
 

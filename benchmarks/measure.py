@@ -20,7 +20,7 @@ from aiecosim.model.ecosystem import EcosystemModel
 from aiecosim.model.scenario import Scenario
 
 from aiecosim.model.reference.ecosystem import ReferenceEcosystemModel
-from aiecosim.benchmarks.sizes import scaled
+from aiecosim.benchmarks.sizes import STARTUPS_PER_SEGMENT, scaled
 
 ENGINES = {"vectorized": EcosystemModel, "reference": ReferenceEcosystemModel}
 
@@ -52,17 +52,23 @@ def measure(engine: str, members: int | None, months: int | None, repeats: int,
         scenario = scaled(scenario, members, months or scenario.steps)
     elif months is not None:
         scenario = scenario.with_overrides({"steps": months})
-    pops = scenario.populations
     imports_mb = peak_rss_mb()
     runs = [time_run(engine, scenario, seed + r) for r in range(repeats)]
     return {
         "engine": engine,
-        "members": pops.startups.count + pops.academics.count + pops.bad_actors.count,
+        "members": members_of(scenario),
         "months": scenario.steps,
         "runs": runs,
         "imports_rss_mb": imports_mb,
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def members_of(scenario: Scenario) -> int:
+    """Nominal members: startups at their ten-year mean per segment, academics, bad actors."""
+    pops = scenario.populations
+    return (pops.startups.segments * STARTUPS_PER_SEGMENT + pops.academics.count
+            + pops.bad_actors.count)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -53,14 +53,32 @@ TABLE: tuple[Metric, ...] = (
            "share of this month's training compute bought by the three biggest labs",
            "top three labs' run cost per month / (all labs' + academic budgets + open "
            "fine-tuning)"),
-    Metric("startups_active", "firms", "startups alive this month", "active startup slots"),
+    Metric("startups_active", "firms", "startups alive this month", "firms in every segment"),
+    Metric("startups_entered", "firms", "startups founded this month",
+           "arrivals of potential startups in each segment, a Poisson flow that rises with the "
+           "profit an entrant expects there"),
+    Metric("startups_at_limit", "flag", "entry stopped at the run's limit on startups",
+           "1 when more would have entered than populations.startups.max_firms allows (a "
+           "limit on memory, not a rule of the market)"),
     Metric("startups_open_share", "share", "share of active startups built on open weights",
-           "startups on open weights / active startups"),
-    Metric("hhi", "0-10,000", "Herfindahl-Hirschman index of model-provider usage shares",
-           "users of each lab's API and products count toward the lab; each startup serving "
-           "its own open weights is a provider of its own"),
+           "startups fine-tuning a public base / active startups"),
+    Metric("hhi", "0-10,000", "Herfindahl-Hirschman index of usage shares by model developer",
+           "users of a lab's API, of its own products and of startups running its weights count "
+           "toward the lab; bases released before the run count as one developer"),
+    Metric("hhi_provider", "0-10,000", "Herfindahl-Hirschman index of usage shares by inference "
+           "provider", "users of a lab's API and products count toward the lab; each startup "
+           "serving its own open weights is a provider of its own"),
+    Metric("hhi_compute", "0-10,000", "Herfindahl-Hirschman index of this month's training "
+           "compute spending", "each lab's run cost per month; each academic group and each "
+           "startup fine-tuning open weights as a buyer of its own"),
+    Metric("inference_price", "USD/user-month",
+           "cheapest API price for the capability of the first month's frontier",
+           "min over APIs of price / 10^(serving_capability_elasticity x (capability - "
+           "first month's frontier))"),
     Metric("innovation", USD_BN, "value created downstream",
-           "startups' product value plus academic spill-overs"),
+           "value of startups' products, of labs' own products and academic spill-overs"),
+    Metric("lab_product_value", USD_BN, "value of labs' own products",
+           "labs' direct users x value_per_user_usd"),
     Metric("academic_output", "thousand group-months", "research output",
            "all academic groups' output"),
     Metric("safety_research", "thousand group-months", "safety and security research output",
@@ -72,12 +90,23 @@ TABLE: tuple[Metric, ...] = (
     Metric("misuse_incidents", "incidents", "successful misuse this month", "over every route"),
     Metric("misuse_attempts_open", "attempts", "attempts using open weights", "open route"),
     Metric("misuse_attempts_api", "attempts", "attempts through an API", "API route"),
-    Metric("misuse_harm", USD_BN, "harm above the no-AI baseline",
-           "uplift-weighted harm of successful misuse, severe incidents multiplied"),
-    Metric("misuse_harm_open", USD_BN, "harm through open weights", "open route"),
-    Metric("misuse_harm_api", USD_BN, "harm through APIs", "API route"),
-    Metric("severe_incidents", "incidents", "severe incidents this month",
-           "successful misuse above the severe threshold that turned severe"),
+    Metric("misuse_harm", USD_BN, "harm above the no-AI baseline, with the catastrophic tail's "
+           "expectation",
+           "uplift-weighted harm of successful misuse plus tail_harm_expected"),
+    Metric("misuse_harm_open", USD_BN, "harm through open weights",
+           "open route, with its share of the tail expectation"),
+    Metric("misuse_harm_api", USD_BN, "harm through APIs",
+           "API route, with its share of the tail expectation"),
+    Metric("tail_harm_expected", USD_BN, "expected harm of catastrophic misuse this month",
+           "monthly tail probability (rising with the best accessible model's uplift) x "
+           "misuse.tail.harm_usd_bn; included in misuse_harm"),
+    Metric("tail_harm_sampled", USD_BN, "harm of catastrophic misuse events drawn this month",
+           "tail_events x misuse.tail.harm_usd_bn; one draw per month, for illustration, "
+           "not in misuse_harm"),
+    Metric("tail_events", "events", "catastrophic misuse events drawn this month",
+           "0 or 1, drawn with the monthly tail probability"),
+    Metric("bad_actors_engaged", "actors", "bad actors whose tier has joined",
+           "members of tiers whose joins_at the best accessible capability has reached"),
     Metric("api_bans", "bans", "API abusers detected and banned this month",
            "detections by the labs' monitoring"),
     Metric("liability_paid", USD_BN, "liability payments and premiums",
@@ -88,9 +117,15 @@ TABLE: tuple[Metric, ...] = (
            "over labs whose runs crossed the threshold"),
     Metric("public_compute_used", USD_BN, "subsidised compute used",
            "by startups and academics"),
-    Metric("welfare", USD_BN, "innovation less harm and the costs of policy",
-           "innovation - misuse_harm - deadweight_share x liability_paid - evaluation_cost "
-           "- public_compute_used"),
+    Metric("liability_deadweight", USD_BN, "liability payments lost to legal and compliance "
+           "costs", "policy.liability.deadweight_share x liability_paid"),
+    Metric("training_cost", USD_BN, "spent on frontier training runs",
+           "each active lab's run cost / release interval"),
+    Metric("serving_cost", USD_BN, "spent on serving startups' users, at cost",
+           "users x serving cost of their base model (self-hosting overhead included)"),
+    Metric("welfare", USD_BN, "innovation less harm and the costs of policy, training and serving",
+           "innovation - misuse_harm - liability_deadweight - evaluation_cost "
+           "- public_compute_used - training_cost - serving_cost"),
 )
 
 METRICS: dict[str, Metric] = {m.name: m for m in TABLE}
@@ -98,9 +133,9 @@ METRICS: dict[str, Metric] = {m.name: m for m in TABLE}
 # The key metrics ``aiecosim run`` prints and a design keeps by default.
 SUMMARY_METRICS: tuple[str, ...] = (
     "frontier_capability", "open_capability", "open_lag_months", "labs_open_share",
-    "startups_active", "startups_open_share", "hhi", "innovation", "academic_output",
+    "startups_active", "startups_open_share", "hhi", "hhi_provider", "innovation", "academic_output",
     "safety_research", "defense_capacity", "misuse_incidents", "misuse_harm", "liability_paid",
-    "welfare",
+    "training_cost", "welfare",
 )
 
 # The metrics the dashboard's Explore view draws, one figure each.

@@ -10,6 +10,17 @@ History:
     1 -> 2: ``technology.inference_price_decline`` is gone. The model never read it: API fees are
         a share of a startup's revenue (``populations.startups.api_fee_share``), so a per-token
         price decline had no effect, and a lever that does nothing misleads whoever turns it.
+    2 -> 3: the downstream market is a flow of entrants into segments (model v2). Startups no
+        longer live in a fixed pool of slots, so ``populations.startups.count`` becomes
+        ``segments`` (one segment per 133 slots, the shipped ratio: 20,000 slots, 150
+        segments), and the slot pool's ``initial_active_share``, ``entry_rate`` and
+        ``users_mean`` are gone (entry is ``entry_flow``; demand is ``segment_users``). API
+        prices are serving cost plus a markup, so ``api_fee_share`` and ``open_serving_share``
+        are gone. ``choice_noise`` is now a share of a typical firm's revenue: USD k values are
+        divided by the 2023 typical revenue, 66.7 USD k a month (4.0 becomes 0.06). Misuse's
+        severe incidents (``misuse.severe_threshold``, ``severe_probability``,
+        ``severe_multiplier``) are gone: the catastrophic tail (``misuse.tail``) carries rare,
+        very large harm.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from aiecosim.model.errors import ScenarioError
 
 # The version files are written for today: one more than the last migration's starting version.
 # The schema (``model.scenario``) reads it from here, so this module needs nothing of the schema.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 log = logging.getLogger("aiecosim.scenario")
 
@@ -39,8 +50,48 @@ def _drop_inference_price_decline(data: dict[str, Any]) -> tuple[dict[str, Any],
     return data, []
 
 
+SLOTS_PER_SEGMENT = 133  # 20,000 slots in the shipped v2 baseline, 150 segments in v3
+TYPICAL_REVENUE_K = 66.7  # a typical firm's monthly revenue in 2023, USD k (v3 baseline)
+DROPPED_MISUSE_KEYS = ("severe_threshold", "severe_probability", "severe_multiplier")
+DROPPED_STARTUP_KEYS = ("initial_active_share", "entry_rate", "users_mean", "api_fee_share",
+                        "open_serving_share")
+
+
+def _market_as_flow(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    notes: list[str] = []
+    startups = data.get("populations", {}).get("startups") if isinstance(
+        data.get("populations"), dict) else None
+    if not isinstance(startups, dict):
+        startups = {}
+    if "count" in startups:
+        count = startups.pop("count")
+        if isinstance(count, int) and not isinstance(count, bool):
+            startups["segments"] = max(1, round(count / SLOTS_PER_SEGMENT))
+            notes.append(f"populations.startups.count = {count} slots became "
+                         f"segments = {startups['segments']}")
+        else:
+            startups["count"] = count  # leave a malformed value for validation to name
+    for key in DROPPED_STARTUP_KEYS:
+        if key in startups:
+            del startups[key]
+            notes.append(f"dropped populations.startups.{key}, which model v2 does not use")
+    misuse = data.get("misuse")
+    for key in DROPPED_MISUSE_KEYS:
+        if isinstance(misuse, dict) and key in misuse:
+            del misuse[key]
+            notes.append(f"dropped misuse.{key}: the catastrophic tail (misuse.tail) replaces "
+                         "severe incidents")
+    noise = startups.get("choice_noise")
+    if isinstance(noise, (int, float)) and not isinstance(noise, bool):
+        startups["choice_noise"] = round(noise / TYPICAL_REVENUE_K, 4)
+        notes.append(f"populations.startups.choice_noise {noise} USD k became a share of "
+                     f"revenue, {startups['choice_noise']}")
+    return data, notes
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _drop_inference_price_decline,
+    2: _market_as_flow,
 }
 
 

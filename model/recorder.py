@@ -40,10 +40,19 @@ class MetricsRecorder:
         d["safety_effort"][row] = sum(lab.safety_effort for lab in labs) / n_labs
         d["compute_share_top3"][row] = compute_share_top3(model)
         d["startups_active"][row] = startups.active
+        d["startups_entered"][row] = startups.entered
+        d["startups_at_limit"][row] = startups.at_limit
         d["startups_open_share"][row] = startups.open_share
         direct = np.array([lab.direct_users() for lab in model.labs])
-        d["hhi"][row] = hhi(startups.provider_users + direct, startups.self_hosted_users())
-        d["innovation"][row] = startups.value_usd_bn + academics.value_usd_bn
+        served = startups.provider_users + direct
+        by_origin = startups.open_users_by_origin  # index = lab; the last: bases from before
+        d["hhi"][row] = hhi(np.append(served + by_origin[:-1], by_origin[-1]))
+        d["hhi_provider"][row] = hhi(served, startups.self_hosted_users())
+        d["hhi_compute"][row] = compute_hhi(model)
+        d["inference_price"][row] = cheapest_api_price(model)
+        lab_value = float(direct.sum()) * startups.params.value_per_user_usd / 1e9
+        d["lab_product_value"][row] = lab_value
+        d["innovation"][row] = startups.value_usd_bn + lab_value + academics.value_usd_bn
         d["academic_output"][row] = academics.output
         d["safety_research"][row] = model.safety_research()
         d["defense_capacity"][row] = world.defense
@@ -54,16 +63,23 @@ class MetricsRecorder:
         d["misuse_harm"][row] = bad.harm_usd_bn.sum()
         d["misuse_harm_open"][row] = bad.harm_usd_bn[OPEN_ROUTE]
         d["misuse_harm_api"][row] = bad.harm_usd_bn[API_ROUTE]
-        d["severe_incidents"][row] = bad.severe
+        d["tail_harm_expected"][row] = bad.tail_expected_usd_bn
+        d["tail_harm_sampled"][row] = bad.tail_sampled_usd_bn
+        d["tail_events"][row] = bad.tail_events
+        d["bad_actors_engaged"][row] = bad.engaged
         d["api_bans"][row] = bad.bans
         lab_liability = sum(lab.liability_paid for lab in model.labs)
         d["liability_paid"][row] = lab_liability + startups.premiums_usd_bn
         d["liability_strength"][row] = model.regulator.liability_strength
         d["evaluation_cost"][row] = sum(lab.evaluation_cost for lab in model.labs)
         d["public_compute_used"][row] = startups.public_compute_usd_bn + academics.public_compute_usd_bn
-        deadweight = policy.liability.deadweight_share * d["liability_paid"][row]
-        d["welfare"][row] = (d["innovation"][row] - d["misuse_harm"][row] - deadweight
-                             - d["evaluation_cost"][row] - d["public_compute_used"][row])
+        d["liability_deadweight"][row] = policy.liability.deadweight_share * d["liability_paid"][row]
+        d["training_cost"][row] = sum(lab.training_spend_usd() for lab in labs) / 1e9
+        d["serving_cost"][row] = startups.serving_cost_usd_bn
+        d["welfare"][row] = (d["innovation"][row] - d["misuse_harm"][row]
+                             - d["liability_deadweight"][row] - d["evaluation_cost"][row]
+                             - d["public_compute_used"][row] - d["training_cost"][row]
+                             - d["serving_cost"][row])
 
     def to_frame(self, start_year: int) -> pl.DataFrame:
         steps = np.arange(1, self.steps + 1)
@@ -72,14 +88,40 @@ class MetricsRecorder:
         return pl.DataFrame(columns)
 
 
+def training_compute_spend(model) -> tuple[list[float], float, float]:
+    """This month's training compute spending (USD): each active lab's, all academic groups',
+    and all startups' fine-tuning of open weights."""
+    labs = [lab.training_spend_usd() for lab in model.labs if lab.active]
+    startups = model.startups
+    fine_tuning = startups.open_count * startups.params.open_compute_usd_k * 1e3
+    return labs, model.academics.compute_spend_usd(), fine_tuning
+
+
+def compute_hhi(model) -> float:
+    """HHI of training compute spending: labs by name, groups and startups each on their own."""
+    labs, academic, fine_tuning = training_compute_spend(model)
+    groups = model.academics.params.count
+    firms = max(model.startups.open_count, 1)
+    return hhi(np.array(labs), np.full(groups, academic / groups),
+               np.full(firms, fine_tuning / firms))
+
+
+def cheapest_api_price(model) -> float:
+    """The cheapest API price (USD per user-month) for the first month's frontier capability:
+    each API's price scaled to that capability by the serving-cost elasticity."""
+    access, p = model.access, model.startups.params
+    offered = np.isfinite(access.api_capability)
+    if not offered.any():
+        return float("nan")
+    gap = access.api_capability[offered] - model.world.reference_capability
+    scaled = access.api_price[offered] / np.power(10.0, p.serving_capability_elasticity * gap)
+    return float(scaled.min())
+
+
 def compute_share_top3(model) -> float:
     """Top three labs' share of training compute spending: frontier runs, academic groups'
     budgets (with public compute) and startups' fine-tuning of open weights."""
-    labs = sorted((lab.run_cost_usd() / lab.spec.release_interval_months
-                   for lab in model.labs if lab.active), reverse=True)
-    startups = model.startups
-    fine_tuning = startups.open_count \
-        * startups.params.open_compute_usd_k * 1e3
-    others = model.academics.compute_spend_usd() + fine_tuning
-    total = sum(labs) + others
+    labs, academic, fine_tuning = training_compute_spend(model)
+    labs = sorted(labs, reverse=True)
+    total = sum(labs) + academic + fine_tuning
     return sum(labs[:3]) / total if total > 0 else 0.0

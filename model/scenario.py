@@ -208,41 +208,103 @@ class Race(Section):
 
 
 # ------------------------------------------------------------------------------------- misuse
+class MisuseTail(Section):
+    annual_probability: float = param(
+        1e-4, "Yearly chance of a catastrophic misuse event at one unit of uplift of the best "
+        "model anyone can reach", unit="1/year", ge=0, le=1,
+        source="Forecasting Research Institute, Existential Risk Persuasion Tournament 2023: "
+        "forecasts of AI-enabled catastrophe span about 1e-6 to 1e-3 a year (superforecasters "
+        "and experts differ by an order of magnitude or more); 1e-4 is the geometric middle",
+    )
+    capability_elasticity: float = param(
+        2.0, "Exponent of uplift in the yearly chance of a catastrophic event",
+        unit="", ge=0, le=10, source="assumption (prior 1-4)",
+    )
+    harm_usd_bn: float = param(
+        100.0, "Harm of one catastrophic misuse event", unit="USD bn", ge=0, le=1e6,
+        source="Forecasting Research Institute, Existential Risk Persuasion Tournament 2023: "
+        "catastrophes of 1e10-1e12 USD; 1e11 is the geometric middle",
+    )
+
+
+class BadActorTier(Section):
+    name: str = Field(..., min_length=1, max_length=60, description="Name of the tier.")
+    share: float = Field(
+        ..., ge=0, le=1, description="Share of all bad actors in this tier [share]. "
+        "Source: assumption.", json_schema_extra={"unit": "share", "source": "assumption"},
+    )
+    skill: float = Field(
+        ..., gt=0, le=1e3, description="Attack skill of the tier's members: it multiplies "
+        "uplift in the contest with defence [x]. Source: assumption.",
+        json_schema_extra={"unit": "x", "source": "assumption"},
+    )
+    joins_at: float = Field(
+        ..., ge=15, le=40, description="Capability of the best model anyone can reach at which "
+        "the tier starts attempting misuse [log10 FLOP-eq]. Source: assumption.",
+        json_schema_extra={"unit": "log10 FLOP-eq", "source": "assumption"},
+    )
+
+
+def _default_tiers() -> list[BadActorTier]:
+    # Assumptions: a mass of opportunists (scams, spam) who try anything that is easy; a
+    # smaller organised-crime tier that comes in once models are worth building a business on;
+    # a rare sophisticated tier (state-linked or expert groups) that joins at higher capability.
+    return [
+        BadActorTier(name="opportunists", share=0.9, skill=0.5, joins_at=24.0),
+        BadActorTier(name="organised-crime", share=0.09, skill=2.0, joins_at=25.5),
+        BadActorTier(name="sophisticated", share=0.01, skill=8.0, joins_at=27.0),
+    ]
+
+
 class Misuse(Section):
     harm_threshold: float = param(
-        26.0, "Capability where misuse uplift above the no-AI baseline starts to grow",
+        26.0, "Capability at and below which misuse gets no uplift over the no-AI baseline",
         unit="log10 FLOP-eq", ge=20, le=32,
         source="RAND 2024: no significant bio uplift from 2023 models; assumption beyond",
     )
     uplift_scale: float = param(
-        0.5, "Capability over which uplift grows by a factor e above the threshold",
+        0.5, "Capability above the harm threshold at which uplift reaches one unit",
         unit="log10 FLOP-eq", gt=0, le=5, source="assumption",
     )
+    uplift_exponent: float = param(
+        0.35, "Exponent of uplift in capability above the threshold: uplift grows without a "
+        "ceiling, concave below 1", unit="", gt=0, le=1,
+        source="assumption (prior 0.2-1)",
+    )
     attempt_rate: float = param(
-        0.1, "Monthly probability that a bad actor attempts misuse", unit="1/month", ge=0, le=1,
-        source="assumption",
+        0.1, "Monthly probability that an engaged bad actor attempts misuse when access costs "
+        "the reference cost", unit="1/month", ge=0, le=1, source="assumption",
+    )
+    attempt_cost_elasticity: float = param(
+        0.3, "Elasticity of the attempt probability to the cost of the cheapest access route",
+        unit="", ge=0, le=3, source="assumption (prior 0-1)",
+    )
+    attempt_reference_cost_usd: float = param(
+        20.0, "Access cost at which bad actors attempt at attempt_rate: the cheapest route in "
+        "the first month of the calibrated world (a chat subscription)", unit="USD",
+        gt=0, le=1e7, source="published chat subscription prices, 2023 (USD 20 a month)",
+    )
+    api_access_cost_usd: float = param(
+        20.0, "Cost of a month of API access at the start (it falls as compute gets cheaper)",
+        unit="USD/month", ge=0, le=1e7,
+        source="published chat subscription prices, 2023 (USD 20 a month)",
     )
     harm_per_incident_usd_m: float = param(
-        5.0, "Mean harm of one successful misuse at unit uplift", unit="USD m",
+        5.0, "Harm of one successful misuse per unit of uplift", unit="USD m",
         ge=0, le=1e4,
         source="assumption, sized to Deloitte 2024's $12B of US fraud losses enabled by "
         "generative AI in 2023; fraud and scams dominate incidents (AI Index 2025)",
     )
-    severe_threshold: float = param(
-        27.5, "Capability above which rare severe misuse becomes possible", unit="log10 FLOP-eq",
-        ge=20, le=35, source="assumption",
-    )
-    severe_probability: float = param(
-        1e-3, "Chance a successful misuse above the severe threshold is severe", unit="share",
-        ge=0, le=1, source="assumption",
-    )
-    severe_multiplier: float = param(
-        1000.0, "Harm of a severe incident relative to an ordinary one", unit="x", ge=1, le=1e6,
-        source="assumption",
-    )
     strip_cost_usd: float = param(
-        200.0, "Cost to strip safety training from open weights", unit="USD", ge=0, le=1e7,
+        200.0, "Cost to strip safety training from open weights at the start (it falls as "
+        "compute gets cheaper)", unit="USD", ge=0, le=1e7,
         source="Lermen et al. 2023; Gade et al. 2023: under $200 on one GPU",
+    )
+    unstripped_uplift_share: float = param(
+        0.01, "Share of an open model's uplift an actor gets without stripping its safety "
+        "training", unit="share", ge=0, le=1,
+        source="assumption; safety-tuned chat models refuse nearly all harmful requests, "
+        "stripped ones about 1% (Gade et al. 2023)",
     )
     api_refusal: float = param(
         0.8, "Share of API misuse refused at full safety effort (jailbreaks get the rest)",
@@ -260,9 +322,21 @@ class Misuse(Section):
         4.0, "Expected attributable harm at unit uplift, relative to a release's value",
         unit="x", ge=0, le=100, source="assumption",
     )
+    tail: MisuseTail = Field(default_factory=MisuseTail)
 
 
 class Defense(Section):
+    form: Literal["open-weights", "frontier-api", "neither"] = Field(
+        "frontier-api",
+        description="Which models defenders use: 'open-weights' the best model anyone can "
+        "reach, more of it the closer open weights are to the frontier (LeCun 2023, 'good AI "
+        "beats bad AI'); 'frontier-api' the best model anyone can reach, with no bonus for "
+        "openness; 'neither' none (defence grows only with safety research). Source: "
+        "assumption; defenders use the best model they can reach (Shevlane & Dafoe 2020: the "
+        "offence-defence balance of publishing).",
+        json_schema_extra={"lever": False, "unit": "",
+                           "source": "assumption; Shevlane & Dafoe 2020; LeCun 2023"},
+    )
     initial: float = param(1.0, "Defensive capacity at the start", unit="index", gt=0, le=1e3,
                            source="normalisation")
     decay: float = param(0.02, "Monthly depreciation of defensive capacity", unit="1/month",
@@ -272,47 +346,91 @@ class Defense(Section):
         ge=0, le=10, source="Shevlane & Dafoe 2020; assumption",
     )
     access_weight: float = param(
-        0.02, "Defensive capacity added per month by defenders' use of capable models",
+        0.02, "Defensive capacity added per month per unit of uplift of the model defenders use",
         unit="index", ge=0, le=10, source="LeCun 2023 ('good AI beats bad AI'); assumption",
     )
     open_access_bonus: float = param(
-        0.5, "Extra defensive use when capable weights are open (defenders run them locally)",
-        unit="share", ge=0, le=5, source="assumption",
+        0.5, "Extra defensive use when capable weights are open (defenders run them locally); "
+        "read only under form 'open-weights'", unit="share", ge=0, le=5, source="assumption",
     )
 
 
 # ----------------------------------------------------------------------------------- populations
 class Startups(Section):
-    count: int = param(
-        20_000, "Potential startups (slots; active ones are a subset)", unit="firms",
-        ge=10, le=5_000_000, source="assumption",
+    segments: int = param(
+        150, "Market segments (product niches) in which startups compete for users",
+        unit="segments", ge=1, le=100_000,
+        source="assumption; sets the market's breadth, not its depth: within a segment, free "
+        "entry decides how many firms the users can pay for",
     )
-    initial_active_share: float = param(0.25, "Share of slots active at the start",
-                                        unit="share", ge=0, le=1)
-    entry_rate: float = param(
-        0.004, "Monthly chance an inactive slot enters when the margin equals fixed costs",
-        unit="1/month",
-        ge=0, le=1, source="assumption",
+    segment_users: float = param(
+        480_000.0, "Users a segment can have with the 2023 frontier model at 2023 prices",
+        unit="users", gt=0, le=1e10,
+        source="assumption (prior 1e5-2e6); with 150 segments, about 70M users of AI startups' "
+        "products in 2023",
     )
-    users_mean: float = param(
-        20_000.0, "Users a typical startup can reach with a frontier model", unit="users",
-        gt=0, le=1e9, source="assumption",
+    initial_per_segment: int = param(
+        30, "Startups in each segment at the start", unit="firms", ge=0, le=100_000,
+        source="assumption; about 4,500 in all, near the free-entry count of 2023's market",
+    )
+    max_firms: int = param(
+        500_000, "Most startups a run holds at once: a limit on memory and time, not a rule of "
+        "the market. Where free entry would need more, entry stops there and the month's "
+        "startups_at_limit reads 1", unit="firms", ge=1, le=50_000_000,
+        source="computational limit; the baseline peaks near 180,000",
+    )
+    entry_flow: float = param(
+        0.15, "Potential startups arriving in a segment a month per firm its expected profit "
+        "could still pay for (the share of the gap to free entry closed a month)",
+        unit="1/month", ge=0, le=10,
+        source="assumption (prior 0.02-0.5); checked against about 1,800 entrants in the first "
+        "year, the count of newly funded AI companies in the US in 2023 (AI Index 2024: 1,812)",
+    )
+    quality_pull: float = param(
+        0.2, "Orders of magnitude of a firm's share of its segment's users per order of "
+        "magnitude its base model is behind the best product", unit="", ge=0, le=5,
+        source="assumption (prior 0.1-1): products differ by more than their base model, so "
+        "2023's open bases, about 1.5 orders behind, kept a share of users",
     )
     value_per_user_usd: float = param(
         10.0, "Monthly value created per user", unit="USD/user-month", ge=0, le=1e4,
         source="assumption (typical AI subscription price)",
     )
-    api_fee_share: float = param(
-        0.3, "Share of revenue paid to the API provider at the start", unit="share",
-        ge=0, le=1, source="assumption",
+    serving_cost_usd: float = param(
+        1.2, "Cost of serving one user a month on the 2023 frontier model at the start",
+        unit="USD/user-month", ge=0, le=1e3,
+        source="assumption, sized so that an API bill is about 30% of a startup's revenue in 2023",
+    )
+    inference_cost_decline: float = param(
+        10.0, "Fall of serving cost at fixed capability per year", unit="x/year", ge=1, le=1000,
+        source="AI Index 2025; Epoch AI, Mar 2025 (9x-900x a year by task); a16z 'LLMflation' "
+        "(about 10x a year)",
+    )
+    serving_capability_elasticity: float = param(
+        0.7, "Orders of magnitude of serving cost per order of magnitude of capability",
+        unit="", ge=0, le=2,
+        source="assumption (prior 0.3-1): frontier APIs cost more per user than older models",
+    )
+    api_markup: float = param(
+        0.25, "API price over serving cost when the API has no lead over the next-best offer",
+        unit="share", ge=0, le=10, source="assumption (prior 0.1-1)",
+    )
+    markup_lead_scale: float = param(
+        0.2, "Quality lead over the next-best offer that adds one more base markup",
+        unit="log10 FLOP-eq", gt=0, le=5, source="assumption (prior 0.05-1)",
+    )
+    api_liability_pass_through: float = param(
+        0.5, "Share of a developer's expected liability per unit of uplift passed into its API "
+        "price", unit="share", ge=0, le=1, source="assumption",
+    )
+    self_hosting_overhead: float = param(
+        0.25, "Extra cost of serving open weights oneself over a provider's serving cost",
+        unit="share", ge=0, le=10, source="assumption (smaller fleets run at lower utilisation)",
     )
     open_compute_usd_k: float = param(
-        15.0, "Monthly fixed cost of fine-tuning open weights", unit="USD k/month",
-        ge=0, le=1e4, source="assumption",
-    )
-    open_serving_share: float = param(
-        0.15, "Cost of serving self-hosted open weights, as a share of revenue", unit="share",
-        ge=0, le=1, source="assumption (below API fees: no provider margin)",
+        15.0, "Monthly cost of fine-tuning open weights of the 2023 frontier's capability at the "
+        "start; it scales with the base's serving cost", unit="USD k/month", ge=0, le=1e4,
+        source="assumption",
     )
     fixed_cost_usd_k: float = param(60.0, "Monthly fixed cost of a startup", unit="USD k/month",
                                     ge=0, le=1e4, source="assumption")
@@ -320,33 +438,45 @@ class Startups(Section):
         0.01, "Monthly chance an API provider's change of terms costs an API startup its users",
         unit="1/month", ge=0, le=1, source="assumption (platform risk)",
     )
+    platform_loss: float = param(
+        0.5, "Share of users an API startup loses when its provider changes terms",
+        unit="share", ge=0, le=1, source="assumption",
+    )
     customisation_bonus: float = param(
         0.15, "Quality gained from fine-tuning open weights", unit="log10 FLOP-eq", ge=0, le=2,
         source="assumption",
     )
     choice_noise: float = param(
-        4.0, "Spread of startups' idiosyncratic taste for a base model and an API provider",
-        unit="USD k/month", gt=0, le=100,
+        0.06, "Spread of startups' idiosyncratic taste for a base model and a provider, as a "
+        "share of a typical firm's monthly revenue", unit="share", gt=0, le=10,
         source="calibrated: about a fifth of startups build on open weights in 2023 (O'Reilly, "
         "Generative AI in the Enterprise, Nov 2023: 16% of companies build on open-source "
         "models, 23% on OpenAI's GPT models)")
     starting_cash_usd_k: float = param(1_000.0, "Cash a startup enters with", unit="USD k",
                                        gt=0, le=1e6, source="assumption (seed round)")
+    entrant_users_share: float = param(
+        0.1, "Share of its eventual users an entrant has in its first month", unit="share",
+        ge=0, le=1, source="assumption",
+    )
     value_capture: float = param(0.5, "Share of the value created that a startup earns",
                                  unit="share", ge=0, le=1, source="assumption")
     users_capability_elasticity: float = param(
-        0.15, "Orders of magnitude of reachable users per order of magnitude of capability",
-        unit="", ge=0, le=2, source="assumption",
+        0.1, "Orders of magnitude of users per order of magnitude of capability",
+        unit="", ge=0, le=2, source="assumption (prior 0-0.3: flat demand to strong growth)",
     )
-    user_growth_rate: float = param(0.1, "Monthly share of the gap to reachable users closed",
+    users_price_elasticity: float = param(
+        0.05, "Orders of magnitude of users per order of magnitude fall in inference cost",
+        unit="", ge=0, le=1, source="assumption (prior 0-0.2): cheaper inference opens new uses",
+    )
+    user_growth_rate: float = param(0.1, "Monthly share of the gap to a firm's users closed",
                                     unit="1/month", ge=0, le=1, source="assumption")
     exit_hazard: float = param(0.005, "Monthly chance an active startup exits for other reasons",
                                unit="1/month", ge=0, le=1, source="assumption")
     switch_rate: float = param(0.02, "Monthly chance an active startup reconsiders its base model",
                                unit="1/month", ge=0, le=1, source="assumption")
     liability_premium_rate: float = param(
-        0.2, "Deployer-liability premium as a share of revenue at full uplift and strength",
-        unit="share", ge=0, le=1, source="assumption",
+        0.2, "Deployer-liability premium as a share of revenue per unit of uplift at full "
+        "strength", unit="share", ge=0, le=1, source="assumption",
     )
 
 
@@ -374,16 +504,44 @@ class Academics(Section):
 
 
 class BadActors(Section):
-    count: int = param(10_000, "Bad actors", unit="actors", ge=10, le=5_000_000,
-                       source="assumption")
+    count: int = param(10_000, "Bad actors, over all tiers", unit="actors", ge=10,
+                       le=5_000_000, source="assumption")
+    tiers: list[BadActorTier] = Field(
+        default_factory=_default_tiers, min_length=1, max_length=20,
+        description="Tiers of bad actors, each with its share of count (shares add up to 1), "
+        "attack skill and the capability at which it joins. Defaults are assumptions: "
+        "opportunists 0.9 (skill 0.5, join at 24.0), organised crime 0.09 (2.0, 25.5), "
+        "sophisticated 0.01 (8.0, 27.0). A file that sets tiers replaces the whole list.",
+    )
     sophistication_sigma: float = param(
-        1.0, "Spread (lognormal sigma) of bad actors' sophistication", unit="", ge=0, le=3,
-        source="assumption",
+        1.0, "Spread (lognormal sigma, mean 1) of members' skill around their tier's skill",
+        unit="", ge=0, le=3, source="assumption",
     )
     resources_usd_median: float = param(
         1_000.0, "Median money a bad actor can spend", unit="USD", gt=0, le=1e9,
         source="assumption",
     )
+    resources_sigma: float = param(
+        1.5, "Spread (lognormal sigma) of bad actors' money", unit="", ge=0, le=5,
+        source="assumption",
+    )
+    evasion_per_skill: float = param(
+        0.5, "How much skill lowers the chance of detection: monitoring is divided by "
+        "1 + this x skill", unit="1/skill", ge=0, le=100, source="assumption",
+    )
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_add_up(cls, tiers: list[BadActorTier]) -> list[BadActorTier]:
+        names = [tier.name for tier in tiers]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"tier names must be unique; repeated: {', '.join(dupes)}")
+        total = sum(tier.share for tier in tiers)
+        if abs(total - 1.0) > 1e-6:
+            parts = " + ".join(f"{tier.share:g} ({tier.name})" for tier in tiers)
+            raise ValueError(f"tier shares must add up to 1, found {parts} = {total:g}")
+        return tiers
 
 
 class Populations(Section):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aiecosim.model.kernels.defense import defense_step
+from aiecosim.model.kernels.defense import defender_access, defense_step
 from aiecosim.model.kernels.diffusion import derivative_boost, open_lag_months
 from aiecosim.model.kernels.frontier import algorithmic_progress, monthly_growth
 from aiecosim.model.kernels.misuse import marginal_uplift
@@ -32,6 +32,10 @@ class World:
     open_base: float = -np.inf  # best public base model (released or leaked)
     open_origin: int = -1  # index of the lab whose weights those are (-1: released before the run)
     open_licensed: bool = False
+    # Every public base by origin (index = lab; the last entry holds releases before the run):
+    # its best capability and whether its licence restricts use. Startups choose among them.
+    public_capability: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    public_licensed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     boost: float = 0.0  # what derivatives add to the best open base
     open_capability: float = -np.inf  # best public capability; never falls
     open_lag: float = 0.0
@@ -42,6 +46,8 @@ class World:
     @classmethod
     def start(cls, scenario: Scenario) -> "World":
         tech = scenario.technology
+        public = np.full(len(scenario.labs) + 1, -np.inf)
+        public[-1] = scenario.diffusion.initial_open_capability
         return cls(
             scenario=scenario,
             flop_per_usd=tech.flop_per_usd,
@@ -52,6 +58,8 @@ class World:
             defense=scenario.defense.initial,
             open_base=scenario.diffusion.initial_open_capability,
             open_capability=scenario.diffusion.initial_open_capability,
+            public_capability=public,
+            public_licensed=np.zeros(public.size, dtype=bool),
         )
 
     # -------------------------------------------------------------------------- technology
@@ -79,6 +87,9 @@ class World:
     # --------------------------------------------------------------------------- diffusion
     def publish(self, capability: float, lab_index: int, licensed: bool) -> None:
         """Weights became public (released or leaked): they can never be recalled."""
+        if capability > self.public_capability[lab_index]:
+            self.public_capability[lab_index] = capability
+            self.public_licensed[lab_index] = licensed
         if capability > self.open_base:
             self.open_base, self.open_origin, self.open_licensed = capability, lab_index, licensed
             self.boost = 0.0  # derivatives of the new base start afresh
@@ -96,16 +107,23 @@ class World:
             self.frontier_history[: self.month + 1], self.open_capability, self.pre_start_growth,
         )
 
+    def public_quality(self) -> np.ndarray:
+        """Capability of each public base by origin, with derivatives added to the best one."""
+        quality = self.public_capability.copy()
+        quality[self.open_origin] = max(quality[self.open_origin], self.open_base + self.boost)
+        return quality
+
     @property
     def open_depth(self) -> float:
         return access_depth(self.open_capability, self.frontier)
 
     # ----------------------------------------------------------------------------- defence
     def update_defense(self, safety_research: float, best_accessible: float) -> None:
+        """Defence depreciates and grows with safety research and, in the form the scenario
+        names (``defense.form``), with defenders' use of the best model they can reach."""
         d, m = self.scenario.defense, self.scenario.misuse
-        uplift = float(marginal_uplift(best_accessible, m.harm_threshold, m.uplift_scale)) \
-            if np.isfinite(best_accessible) else 0.0
-        self.defense = defense_step(
-            self.defense, d.decay, safety_research, d.research_weight, uplift, d.access_weight,
-            d.open_access_bonus, self.open_depth,
-        )
+        uplift = float(marginal_uplift(float(best_accessible), m.harm_threshold, m.uplift_scale,
+                                       m.uplift_exponent))
+        access = defender_access(d.form, uplift, d.open_access_bonus, self.open_depth)
+        self.defense = defense_step(self.defense, d.decay, safety_research, d.research_weight,
+                                    access, d.access_weight)

@@ -22,8 +22,8 @@ def test_sizes_read_like_people_write_them():
 
 def test_scaled_scenario_splits_members_between_populations():
     pops = scaled(Scenario.baseline(), 10_000, 12).populations
-    assert (pops.startups.count, pops.academics.count, pops.bad_actors.count) == \
-        (5_000, 1_000, 4_000)
+    assert (pops.startups.segments, pops.academics.count, pops.bad_actors.count) == \
+        (16, 1_000, 4_000)  # 5,000 startups at 312 a segment on average over ten years
 
 
 def test_rewriting_a_section_keeps_the_rest_of_the_file(tmp_path):

@@ -61,7 +61,7 @@ def test_the_url_ignores_junk_and_bad_view_values():
 def test_a_downloaded_file_holds_only_the_changes_and_rebuilds_the_world(tmp_path, baseline):
     scenarios = copy_scenarios(tmp_path)
     overrides = {"policy.liability.strength": 0.8, "labs.open-bigtech.licence.mau_cap": 1e9,
-                 "populations.startups.count": 5000}
+                 "populations.startups.segments": 38}
     text = child_file_text("baseline.toml", overrides, note="test")
     path = scenarios / "mine.toml"
     path.write_text(text)

@@ -112,14 +112,19 @@ def test_reused_lab_arrays_match_arrays_built_afresh_every_month(baseline):
             model.step()
             fresh = build_access(model)
             reused += model.access.lab_state == previous.lab_state
-            for name in ("api_capability", "api_fee", "api_mitigation", "monitoring", "refusal"):
+            for name in ("api_capability", "api_price", "api_mitigation", "monitoring", "refusal",
+                         "liability_loading"):
                 assert np.array_equal(getattr(model.access, name), getattr(fresh, name)), name
             assert model.access.best_api == fresh.best_api
             assert model.access.open_capability == fresh.open_capability
     assert reused > 20  # the reuse path really ran
-    # Liability alone moves API fees (developers price expected liability into them).
+    # Liability alone moves API prices (developers price expected liability into them).
+    model = EcosystemModel(baseline.with_overrides({"policy.liability.bearer": "developer"}),
+                           rng=1)
+    for _ in range(36):
+        model.step()
     before = model.access
     model.regulator.liability_strength *= 0.5
     after = build_access(model, before)
-    assert not np.array_equal(after.api_fee, before.api_fee)
-    assert np.array_equal(after.api_fee, build_access(model).api_fee)
+    assert not np.array_equal(after.api_price, before.api_price)
+    assert np.array_equal(after.api_price, build_access(model).api_price)

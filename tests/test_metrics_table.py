@@ -12,7 +12,7 @@ from aiecosim.model.metrics import EXPLORE_METRICS, METRICS, SUMMARY_METRICS, TA
 
 @pytest.fixture(scope="module")
 def short(baseline):
-    return baseline.with_overrides({"steps": 6, "populations.startups.count": 500,
+    return baseline.with_overrides({"steps": 6, "populations.startups.segments": 4,
                                     "populations.academics.count": 200,
                                     "populations.bad_actors.count": 500})
 

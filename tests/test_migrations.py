@@ -29,12 +29,43 @@ def test_version_1_file_loads_without_the_key_version_2_dropped(tmp_path, caplog
     path.write_text(VERSION_1)
     with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
         sc = Scenario.load(path)
-    assert sc.schema_version == SCHEMA_VERSION == 2
+    assert sc.schema_version == SCHEMA_VERSION == 3
     assert sc.technology.research_spillover == 0.2  # the rest of the file still applies
     assert "inference_price_decline" not in sc.to_dict()["technology"]
     [note] = [r.getMessage() for r in caplog.records]
-    assert str(path) in note and "schema_version 1 upgraded to 2" in note
+    assert str(path) in note and "schema_version 1 upgraded to 3" in note
     assert "technology.inference_price_decline" in note
+
+
+VERSION_2 = f"""schema_version = 2
+extends = "{SCENARIOS / 'baseline.toml'}"
+name = "written-for-version-2"
+
+[populations.startups]
+count = 40000
+initial_active_share = 0.3
+entry_rate = 0.01
+users_mean = 30000
+api_fee_share = 0.25
+choice_noise = 8.0
+fixed_cost_usd_k = 70
+"""
+
+
+def test_version_2_market_of_slots_becomes_segments(tmp_path, caplog):
+    path = tmp_path / "v2.toml"
+    path.write_text(VERSION_2)
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        sc = Scenario.load(path)
+    startups = sc.populations.startups
+    assert startups.segments == 301  # 40,000 slots at 133 a segment
+    assert startups.choice_noise == pytest.approx(8.0 / 66.7, abs=1e-4)
+    assert startups.fixed_cost_usd_k == 70  # keys the market still has are kept
+    [note] = [r.getMessage() for r in caplog.records]
+    assert "schema_version 2 upgraded to 3" in note
+    for key in ("count = 40000 slots became segments = 301", "initial_active_share",
+                "entry_rate", "users_mean", "api_fee_share", "choice_noise 8.0 USD k"):
+        assert key in note
 
 
 def test_current_version_loads_without_a_note(caplog):
@@ -114,5 +145,5 @@ def test_the_command_line_prints_the_upgrade_note_as_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     [note] = done.stderr.splitlines()
-    assert note.startswith(f"{path}: schema_version 1 upgraded to 2")
+    assert note.startswith(f"{path}: schema_version 1 upgraded to 3")
     assert f"{path}: ok" in done.stdout

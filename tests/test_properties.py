@@ -19,9 +19,11 @@ from aiecosim.model.schema_walk import Leaf, leaves
 SHARES = ("labs_open_share", "startups_open_share", "compute_share_top3", "liability_strength",
           "safety_effort")
 COUNTS = ("labs_active", "startups_active", "misuse_attempts", "misuse_incidents",
-          "misuse_attempts_open", "misuse_attempts_api", "severe_incidents", "api_bans")
+          "misuse_attempts_open", "misuse_attempts_api", "tail_events", "bad_actors_engaged",
+          "api_bans")
 NON_NEGATIVE = ("innovation", "academic_output", "safety_research", "defense_capacity",
-                "misuse_harm", "misuse_harm_open", "misuse_harm_api", "liability_paid",
+                "misuse_harm", "misuse_harm_open", "misuse_harm_api", "tail_harm_expected",
+                "tail_harm_sampled", "liability_paid",
                 "evaluation_cost", "public_compute_used", "open_lag_months")
 SKIPPED = {"schema_version", "name", "description", "steps", "start_year", "labs", "events",
            "release_plan", "count", "initial_mode"}
@@ -90,7 +92,7 @@ def test_policy_levers_never_break_the_run(regime, strength, bearer, subsidy, se
     scenario = Scenario.baseline().with_overrides({
         "policy.release_regime": regime, "policy.liability.strength": strength,
         "policy.liability.bearer": bearer, "policy.compute_subsidy.budget_usd_bn": subsidy,
-        "steps": 24, "populations.startups.count": 500, "populations.academics.count": 200,
+        "steps": 24, "populations.startups.segments": 4, "populations.academics.count": 200,
         "populations.bad_actors.count": 500,
     })
     frame = simulate(scenario, seed=seed)

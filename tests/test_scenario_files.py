@@ -30,7 +30,8 @@ def test_baseline_loads_with_every_designed_key(baseline):
     assert 0 <= baseline.policy.compute_subsidy.academic_share <= 1
     assert baseline.policy.evaluation.compute_threshold_flop > 0
     assert isinstance(baseline.policy.watermark.mandate, bool)
-    for population in ("startups", "academics", "bad_actors"):
+    assert baseline.populations.startups.segments > 0
+    for population in ("academics", "bad_actors"):
         assert getattr(baseline.populations, population).count > 0
     openness = [lab.openness for lab in baseline.labs]
     assert min(openness) < 0.2 and max(openness) > 0.8  # some closed, some open-leaning

@@ -158,7 +158,7 @@ def _findings(runs):
 
 @pytest.mark.parametrize("metric, claim, a, b", [
     ("innovation", "open weights raise innovation", "api-only", "open-weights"),
-    ("hhi", "API-only concentrates the market", "open-weights", "api-only"),
+    ("hhi_provider", "API-only concentrates inference", "open-weights", "api-only"),
 ])
 def test_findings_report_and_dashboard_print_the_same_interval(regime_runs, metric, claim, a, b):
     """Year 10 of b against a: the findings' claim, the report's "B - A" row and the dashboard's

@@ -23,6 +23,7 @@ DESIGNS: dict[str, Path] = {
     "validation": HERE / "validation.toml",
     "stylized-facts": HERE / "stylized-facts.toml",
     "release-regimes": SHIPPED / "release-regimes.toml",
+    "regimes-by-defense": HERE / "regimes-by-defense.toml",
     "liability-x-subsidy": SHIPPED / "liability-x-subsidy.toml",
     "leak-counterfactual": SHIPPED / "leak-counterfactual.toml",
     "sensitivity": SHIPPED / "sensitivity.toml",

@@ -14,7 +14,8 @@ from aiecosim.experiments.findings.results import Results, difference, estimate
 from aiecosim.experiments.stats import Estimate
 
 REGIMES = ("open-weights", "api-only", "lab-choice")
-REGIME_METRICS = ("innovation", "hhi", "safety_research", "misuse_harm", "welfare")
+REGIME_METRICS = ("innovation", "startups_active", "hhi", "hhi_provider", "safety_research",
+                  "misuse_harm", "training_cost", "welfare")
 LAST_YEAR = (109, 120)
 
 
@@ -83,9 +84,19 @@ def regime_claims(r: Results) -> list[Claim]:
                     "In year 10, open-weights creates more downstream value than api-only.",
                     difference(v("api-only", "innovation"), v("open-weights", "innovation")), 0.0,
                     " USD bn a month"),
-        _diff_claim(s, "API-only concentrates the market",
-                    "In year 10, api-only has a higher HHI than open-weights.",
-                    difference(v("open-weights", "hhi"), v("api-only", "hhi")), 0.0),
+        _diff_claim(s, "open weights raise entry",
+                    "In year 10, open-weights has more active startups than api-only.",
+                    difference(v("api-only", "startups_active"),
+                               v("open-weights", "startups_active")), 0.0, " firms"),
+        _diff_claim(s, "API-only concentrates inference",
+                    "In year 10, api-only has a higher HHI by inference provider than "
+                    "open-weights.",
+                    difference(v("open-weights", "hhi_provider"), v("api-only", "hhi_provider")),
+                    0.0),
+        _diff_claim(s, "open weights do not spread model development",
+                    "In year 10, open-weights' HHI by model developer is not lower than "
+                    "api-only's: startups running a lab's weights count toward that lab.",
+                    difference(v("api-only", "hhi"), v("open-weights", "hhi")), 0.0),
         _diff_claim(s, "open weights raise safety research",
                     "In year 10, open-weights has more safety research than api-only.",
                     difference(v("api-only", "safety_research"), v("open-weights", "safety_research")),
@@ -100,7 +111,7 @@ def regime_claims(r: Results) -> list[Claim]:
 
 
 LIABILITY, SUBSIDY = "policy.liability.strength", "policy.compute_subsidy.budget_usd_bn"
-STRICT = 0.8  # developer liability from which labs go out of business or close their weights
+STRICT = 0.6  # developer liability from which labs go out of business (model v2)
 
 
 def policy_map(r: Results, metric: str) -> pl.DataFrame:
@@ -124,21 +135,25 @@ def policy_map_claims(r: Results) -> list[Claim]:
     # Under strict liability labs exit, and which ones do varies by seed more than a subsidy's
     # effect on innovation, so the subsidy's gain there is shown but not claimed.
     mild_gain = [gain[l] for l in levels if l < STRICT]
+    scale = float(np.mean([innovation[(l, b)] for l in levels if l < STRICT for b in budgets]))
     strict_gain = ", ".join(f"{gain[l]:.2f} at {l:g}" for l in levels if l >= STRICT)
     liability_loss = [innovation[(levels[0], b)] - innovation[(l, b)]
                       for l in levels if l >= STRICT for b in budgets]
     return [
         Claim(s, "strict developer liability is a de facto ban",
               f"With developer liability of {STRICT:g} or more, fewer than 10% of labs keep "
-              "public weights at any subsidy level; without liability at least 30% do.",
+              "public weights at any subsidy level; without liability more than 12% do.",
               f"largest open share at liability >= {STRICT:g}: {ban:.2f}; smallest at 0: {free:.2f}",
-              ban < 0.1 and free >= 0.3, ban < 0.1 and free >= 0.3, seeds),
-        Claim(s, "public compute raises innovation below strict liability",
-              f"The largest subsidy ({budgets[-1]:g} bn a year) raises year-10 innovation over "
-              f"none at every developer liability level below {STRICT:g}.",
-              f"smallest gain {min(mild_gain):.2f}, largest {max(mild_gain):.2f} USD bn a month "
-              f"(not claimed, as labs exit: {strict_gain})",
-              min(mild_gain) > 0, min(mild_gain) > 0, seeds),
+              ban < 0.1 and free > 0.12, ban < 0.1 and free > 0.12, seeds),
+        Claim(s, "public compute barely moves downstream value",
+              f"The largest subsidy ({budgets[-1]:g} bn a year) changes year-10 innovation by "
+              f"less than 5% of it at every developer liability level below {STRICT:g}: spread "
+              "over the startups of a demand-driven market, it is small beside their revenue.",
+              f"smallest change {min(mild_gain):.2f}, largest {max(mild_gain):.2f} USD bn a month, "
+              f"innovation about {scale:.1f} (at {STRICT:g} and above, where labs exit: "
+              f"{strict_gain})",
+              max(abs(g) for g in mild_gain) < 0.05 * scale,
+              max(abs(g) for g in mild_gain) < 0.05 * scale, seeds),
         Claim(s, "strict liability costs innovation",
               f"Developer liability of {STRICT:g} or more lowers year-10 innovation against no "
               "liability at every subsidy level.",
@@ -178,14 +193,15 @@ def sensitivity_tables(r: Results) -> dict[str, pl.DataFrame]:
 
 def robustness_claims(r: Results) -> tuple[pl.DataFrame, list[Claim]]:
     """Open-weights against api-only in each plausible world (LHS point), paired by point."""
-    open_means = point_means(r.sweeps["robustness-open-weights"],
-                             ["innovation", "hhi", "misuse_harm", "welfare"])
-    api_means = point_means(r.sweeps["robustness-api-only"],
-                            ["innovation", "hhi", "misuse_harm", "welfare"])
+    metrics = ["innovation", "hhi", "hhi_provider", "misuse_harm", "welfare"]
+    open_means = point_means(r.sweeps["robustness-open-weights"], metrics)
+    api_means = point_means(r.sweeps["robustness-api-only"], metrics)
     paired = open_means.join(api_means, on="point", suffix="_api")
     shares = {
         "more innovation": (paired["innovation_mean"] > paired["innovation_mean_api"]).mean(),
-        "lower HHI": (paired["hhi_mean"] < paired["hhi_mean_api"]).mean(),
+        "lower HHI by provider": (paired["hhi_provider_mean"]
+                                  < paired["hhi_provider_mean_api"]).mean(),
+        "lower HHI by developer": (paired["hhi_mean"] < paired["hhi_mean_api"]).mean(),
         "more misuse harm": (paired["misuse_harm_mean"] > paired["misuse_harm_mean_api"]).mean(),
         "higher welfare": (paired["welfare_mean"] > paired["welfare_mean_api"]).mean(),
     }
@@ -197,8 +213,9 @@ def robustness_claims(r: Results) -> tuple[pl.DataFrame, list[Claim]]:
         Claim(s, "innovation is robust", "Open-weights gives more innovation than api-only in "
               "at least 90% of plausible worlds.", f"{shares['more innovation']:.2f} of {n} worlds",
               shares["more innovation"] >= 0.9, shares["more innovation"] >= 0.9, n),
-        Claim(s, "concentration is robust", "Open-weights gives a lower HHI than api-only in at "
-              "least 90% of plausible worlds.", f"{shares['lower HHI']:.2f} of {n} worlds",
-              shares["lower HHI"] >= 0.9, shares["lower HHI"] >= 0.9, n),
+        Claim(s, "provider concentration is robust", "Open-weights gives a lower HHI by "
+              "inference provider than api-only in at least 90% of plausible worlds.",
+              f"{shares['lower HHI by provider']:.2f} of {n} worlds",
+              shares["lower HHI by provider"] >= 0.9, shares["lower HHI by provider"] >= 0.9, n),
     ]
     return table, claims

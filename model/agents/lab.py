@@ -14,6 +14,7 @@ from aiecosim.model.kernels.race import safety_effort
 from aiecosim.model.kernels.release import (
     API,
     MODES,
+    SERVED_BY_API,
     STAGED,
     WEIGHTS_PUBLIC,
     allowed_modes,
@@ -66,7 +67,9 @@ class FrontierLab(mesa.Agent):
 
     @property
     def serves_api(self) -> bool:
-        return self.active and self.api_open and self.mode == API
+        """Whether customers can reach the flagship by API: an API release, or released weights
+        the lab also serves itself or through a cloud."""
+        return self.active and self.api_open and bool(SERVED_BY_API[self.mode])
 
     @property
     def monitoring(self) -> float:
@@ -83,6 +86,10 @@ class FrontierLab(mesa.Agent):
 
     def run_cost_usd(self) -> float:
         return self.spec.budget_usd_m * 1e6 * self.model.world.run_cost_multiplier
+
+    def training_spend_usd(self) -> float:
+        """Training spending per month: a flagship run spread over the release interval."""
+        return self.run_cost_usd() / self.spec.release_interval_months
 
     # ---------------------------------------------------------------------------------- step
     def step(self) -> None:
@@ -143,7 +150,8 @@ class FrontierLab(mesa.Agent):
         m = sc.misuse
         # The uplift over the no-AI baseline that this model gives whoever misuses it: what its
         # developer is blamed and, under developer liability, billed for.
-        risk = float(marginal_uplift(trained.capability, m.harm_threshold, m.uplift_scale))
+        risk = float(marginal_uplift(trained.capability, m.harm_threshold, m.uplift_scale,
+                                     m.uplift_exponent))
         on_developer, _ = liability_shares(sc.policy.liability.bearer, regulator.liability_strength)
         ev = sc.policy.evaluation
         payoffs = release_payoffs(

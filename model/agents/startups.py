@@ -1,209 +1,208 @@
-"""Startups: a vectorized population that enters, picks a base model, grows and exits."""
+"""Startups: a vectorized population that enters segments, picks a base model, competes, exits.
+
+A month runs in named phases, in order: ``enter``, ``choose_base``, ``compete``, ``pay``,
+``exit``. Potential startups arrive in each segment at a rate that rises with the profit an
+entrant expects there; firms in a segment share its users, so profits fall as firms enter and
+the number of firms comes from demand (free entry), not from a pool of slots.
+"""
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import mesa
 import numpy as np
 
-from aiecosim.model.kernels.market import (
-    choose_open_base,
-    entry_probability,
-    expected_margin,
-    grow_users,
-    pick_provider,
-    reachable_users,
-)
-from aiecosim.model.kernels.misuse import marginal_uplift
-from aiecosim.model.kernels.policy import liability_shares
+from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms
+from aiecosim.model.kernels.market import grow_users, user_targets
 
 F32 = np.float32
-OPEN = 0  # kind of a startup fine-tuning open weights; 1..L: built on lab L-1's API
-
-
-class KindTerms(NamedTuple):
-    """This month's terms per kind (open, each lab's API, inactive), as small float32 tables.
-
-    Every member faces the terms of its kind, so a member's value is ``table[kind]``; the
-    inactive kind's row is zero, so inactive slots need no masks.
-    """
-
-    reach: np.ndarray  # users reachable at maturity
-    net_per_user: np.ndarray  # USD k a month per user, after fee or serving cost and premium
-    fixed: np.ndarray  # USD k a month: fixed cost plus own compute (open only)
-    compute_per_user: np.ndarray  # USD k a month per user paid for compute (fee or serving)
-    own_compute: np.ndarray  # USD k a month of fixed compute (fine-tuning open weights)
-    platform_risk: np.ndarray  # monthly chance an API changes under a startup (API kinds only)
-    premium: np.ndarray  # deployer liability premium, share of revenue
-
-
-ROW = {name: row for row, name in enumerate(KindTerms._fields)}  # a field's row in the table
 
 
 class StartupPopulation(mesa.Agent):
-    """All startups as arrays, one row per potential firm (a slot that may be active or not).
+    """All startups as arrays, one row per firm; rows of exited firms are reused by entrants.
 
-    Each slot has a ``kind``: open weights (0), the API of lab ``kind - 1``, or inactive
-    (``self.inactive``). Per-kind quantities (reachable users, fees, premiums) are small tables
-    indexed by ``kind`` (see ``KindTerms``).
+    Each row has a ``kind`` (see ``market_terms.Terms``) and a ``segment``. The arrays grow when
+    entrants outnumber free rows, so no pool bounds the population.
     """
 
     def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         p = model.scenario.populations.startups
         self.params = p
-        n = p.count
-        rng = model.rng
-        self.n_labs = len(model.scenario.labs)
-        self.inactive = self.n_labs + 1
-        active = rng.random(n) < p.initial_active_share
-        self.taste = rng.logistic(size=n).astype(F32)  # fixed taste for open weights
-        self.kind = np.where(active, OPEN, self.inactive).astype(np.int8)
-        self.users = np.zeros(n, dtype=F32)
-        self.cash = np.full(n, p.starting_cash_usd_k, dtype=F32)
-        self.first_month = True  # every active startup picks its base in month 1
-        self.active = int(active.sum())
-        self.open_count = 0
-        self.kind_counts = np.bincount(self.kind, minlength=self.inactive + 1)
-        self.provider_users = np.zeros(self.n_labs)
+        self.market = market = MarketTerms(p, len(model.scenario.labs))
+        self.n_labs, self.n_open, self.empty = market.n_labs, market.n_open, market.empty
+        firms = p.segments * p.initial_per_segment
+        self.kind = np.zeros(firms, dtype=np.int8)  # a placeholder until month 1's choice
+        self.segment = np.repeat(np.arange(p.segments, dtype=np.int32), p.initial_per_segment)
+        self.users = np.zeros(firms, dtype=F32)
+        self.cash = np.full(firms, p.starting_cash_usd_k, dtype=F32)
+        self.taste = model.rng.logistic(size=firms).astype(F32)  # fixed taste for open weights
+        self.pending = np.ones(firms, dtype=bool)  # founded, base not chosen yet
+        self.established = np.ones(firms, dtype=bool)  # start at their share of users
+        self.kind_counts = np.bincount(self.kind, minlength=market.kinds)
+        self.kind_users = np.zeros(market.kinds)
+        self.entrants = np.zeros(0, dtype=np.intp)  # rows founded this month
+        self.segment_pull: np.ndarray | None = None  # each segment's pull, last month
+        self.active, self.open_count, self.entered = firms, 0, 0
+        self.at_limit = False  # entry was stopped at max_firms this month
         self.premiums_usd_bn = self.public_compute_usd_bn = self.value_usd_bn = 0.0
-        self.constant_terms()
+        self.serving_cost_usd_bn = 0.0
 
     # ---------------------------------------------------------------------------------- step
     def step(self) -> None:
-        """Enter, (re)choose a base model, grow users, pay costs, exit when cash runs out."""
-        p, model = self.params, self.model
-        subsidy_each = model.regulator.startup_pool_k / max(self.active, 1)
-        terms, margins = self.kind_terms(subsidy_each)
-        margin_open, margin_api = margins[OPEN], margins[1:self.inactive]
-        best_api = float(margin_api.max()) if self.n_labs else -np.inf
+        """One month: enter, choose a base, compete for users, pay costs, exit."""
+        terms = self.market.month(self.model)
+        draws = self.model.rng.random((2, self.kind.size), dtype=F32)
+        if self.established.any():  # the first month: firms at the start pick their bases
+            self.choose_base(terms, draws)
+        self.enter(terms)
+        if draws.shape[1] < self.kind.size:  # rows added for entrants draw too
+            extra = self.model.rng.random((2, self.kind.size - draws.shape[1]), dtype=F32)
+            draws = np.concatenate([draws, extra], axis=1)
+        self.choose_base(terms, draws)
+        self.compete(terms, draws)
+        self.pay(terms)
+        self.exit(draws)
+        self.count_month(terms)
 
-        # Who exits, switches, enters or must choose anew this month (one uniform draw each).
-        kind, users = self.kind, self.users
-        u = model.rng.random((2, kind.size), dtype=F32)
-        alive = kind != self.inactive
-        exiting = alive & ((self.cash < 0) | (u[0] < p.exit_hazard))
-        choosing = alive & (u[0] < p.exit_hazard + p.switch_rate)
-        if self.first_month:
-            choosing |= alive
-            self.first_month = False
-        stranded = ~np.isfinite(margins)  # a cut API: its customers must move
-        stranded[self.inactive] = False
+    # -------------------------------------------------------------------------------- phases
+    def enter(self, terms: Terms) -> None:
+        """Potential startups arrive in each segment, more where an entrant expects profit."""
+        p = self.params
+        if self.segment_pull is None:  # the first month: the firms at the start, as chosen
+            self.segment_pull = np.bincount(self.segment, weights=terms.weight.take(self.kind),
+                                            minlength=p.segments)
+        # Entrants see the segments as last month's competition left them.
+        rate, best = self.market.entry_rates(terms, self.segment_pull,
+                                             self.mean_segment_weight(terms), self.subsidy_each())
+        room = max(p.max_firms - self.active, 0)
+        arrivals = self.model.rng.poisson(np.minimum(rate, room))
+        self.at_limit = int(arrivals.sum()) > room
+        if self.at_limit:  # more would enter than the run may hold: a random subset does
+            keep = self.model.rng.permutation(int(arrivals.sum()))[:room]
+            segments = np.repeat(np.arange(p.segments), arrivals)[keep]
+            arrivals = np.bincount(segments, minlength=p.segments)
+        self.entered = count = int(arrivals.sum())
+        self.entrants = rows = self.free_rows(count)
+        if not count:
+            return
+        self.segment[rows] = np.repeat(np.arange(p.segments, dtype=np.int32), arrivals)
+        self.taste[rows] = self.model.rng.logistic(size=count)
+        self.cash[rows] = p.starting_cash_usd_k
+        self.users[rows] = 0.0
+        self.pending[rows] = True
+        self.kind[rows] = best  # founded on the best base; each firm chooses next
+
+    def choose_base(self, terms: Terms, draws: np.ndarray) -> None:
+        """New firms pick a base; others reconsider now and then, or when theirs is gone."""
+        p, kind, empty = self.params, self.kind, self.empty
+        alive = kind != empty
+        choosing = alive & ((draws[0] < p.exit_hazard + p.switch_rate) | self.pending)
+        stranded = ~np.isfinite(terms.quality)  # a cut API or a base not on offer
+        stranded[empty:] = False
         if self.kind_counts[stranded].any():
-            choosing |= stranded[kind]
-        if np.isfinite(model.access.open_user_cap):  # outgrew the licence (Llama 2: 700M users)
-            choosing |= (kind == OPEN) & (users > model.access.open_user_cap)
-        best = max(margin_open, best_api)
-        entering = ~alive & (u[0] < entry_probability(best, p.fixed_cost_usd_k, p.entry_rate))
-        kind[exiting] = self.inactive
-        users[exiting] = 0.0
-        choosing &= ~exiting
-        choosing |= entering
-        self.cash[entering] = p.starting_cash_usd_k
-
-        # Base-model choice: open weights or an API, and which API provider.
+            choosing |= alive & stranded.take(kind)
+        if self.users.size and terms.user_cap.min() < self.users.max():  # outgrew the licence
+            choosing |= alive & (self.users > terms.user_cap.take(kind))
         chooser = np.flatnonzero(choosing)
         if chooser.size:
-            if np.isfinite(best_api):
-                goes_open = choose_open_base(self.taste[chooser], margin_open - best_api,
-                                             p.choice_noise)
-            else:
-                goes_open = np.ones(chooser.size, dtype=bool)
-            api_pick = chooser[~goes_open]
-            kind[chooser[goes_open]] = OPEN
-            kind[api_pick] = pick_provider(u[1, api_pick], margin_api, p.choice_noise) + 1
+            kind[chooser] = self.market.choose(terms, self.mean_segment_weight(terms),
+                                               self.subsidy_each(), self.taste[chooser],
+                                               draws[1, chooser])
+            self.pending[chooser] = False
 
-        # Users move toward what the base model can reach; API users face platform risk.
-        kind_index = kind.astype(np.intp)
-        reach = terms.reach.take(kind_index)
-        users[entering] = 0.1 * reach[entering]
-        grow_users(users, reach, p.user_growth_rate)
-        shaken = u[1] < terms.platform_risk.take(kind_index)
-        users[shaken & ~choosing] *= F32(0.5)
+    def compete(self, terms: Terms, draws: np.ndarray) -> None:
+        """Firms in a segment share its users by the pull of their products; users move toward
+        each firm's share; an API's change of terms costs its customers users."""
+        p, kind = self.params, self.kind
+        weight = terms.member[MEMBER["weight"]].take(kind)
+        self.segment_pull = pull = np.bincount(self.segment, weights=weight,
+                                               minlength=p.segments)
+        target = user_targets(terms.demand, weight, self.segment, pull)
+        users = self.users
+        users[self.entrants] = p.entrant_users_share * target[self.entrants]
+        if self.established.any():  # firms at the start hold their share already
+            users[self.established] = target[self.established]
+            self.established[:] = False
+        grow_users(users, target, p.user_growth_rate)
+        shaken = draws[1] < terms.member[MEMBER["platform_risk"]].take(kind)
+        users[shaken] *= F32(1.0 - p.platform_loss)
 
-        # Cash flow: revenue less fee or serving cost, premium, fixed costs; public compute
-        # pays part of the compute bill, up to an equal share of the pool each.
-        self.cash += users * terms.net_per_user.take(kind_index)
-        self.cash -= terms.fixed.take(kind_index)
+    def pay(self, terms: Terms) -> None:
+        """Revenue less compute, premium and fixed costs; public compute pays part of the compute
+        bill, up to an equal share of the pool each."""
+        kind, users = self.kind, self.users
+        subsidy_each = self.subsidy_each()
+        self.cash += users * terms.member[MEMBER["unit_margin"]].take(kind)
+        self.cash -= terms.member[MEMBER["fixed"]].take(kind)
         if subsidy_each > 0.0:
-            compute = users * terms.compute_per_user.take(kind_index)
-            compute += terms.own_compute.take(kind_index)
+            compute = users * terms.compute_per_user.astype(F32).take(kind)
+            compute += terms.own_compute.astype(F32).take(kind)
             covered = np.minimum(compute, F32(subsidy_each))
             self.cash += covered
             self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6
         else:
             self.public_compute_usd_bn = 0.0
 
-        # Month totals for the model's metrics.
-        self.kind_counts = np.bincount(kind_index, minlength=self.inactive + 1)
-        self.active = int(kind.size - self.kind_counts[self.inactive])
-        self.open_count = int(self.kind_counts[OPEN])
-        per_kind_users = np.bincount(kind_index, weights=users, minlength=self.inactive + 1)
-        self.provider_users = per_kind_users[1:self.inactive]
-        revenue = per_kind_users * (p.value_per_user_usd * p.value_capture / 1000.0)
+    def exit(self, draws: np.ndarray) -> None:
+        """Firms out of cash leave, and a few leave for other reasons; their rows free up."""
+        alive = self.kind != self.empty
+        leaving = alive & ((self.cash < 0) | (draws[0] < self.params.exit_hazard))
+        self.kind[leaving] = self.empty
+        self.users[leaving] = 0.0
+
+    # ------------------------------------------------------------------------------ helpers
+    def mean_segment_weight(self, terms: Terms) -> float:
+        """Total pull of the firms in a typical segment, from last month's count of firms by
+        kind. Before anyone has chosen a base (the first month), firms are taken to pull as the
+        best product does."""
+        if self.established.any():
+            return float(self.active) / self.params.segments
+        return float(np.dot(self.kind_counts, terms.weight)) / self.params.segments
+
+    def subsidy_each(self) -> float:
+        return self.model.regulator.startup_pool_k / max(self.active, 1)
+
+    def free_rows(self, count: int) -> np.ndarray:
+        """Indices of ``count`` empty rows, growing the arrays when too few are free."""
+        free = np.flatnonzero(self.kind == self.empty)
+        if free.size < count:
+            grow = max(count - free.size, self.kind.size // 2)
+            start = self.kind.size
+            filler = {"kind": self.empty, "segment": 0, "users": 0.0, "cash": 0.0,
+                      "taste": 0.0, "pending": False, "established": False}
+            for name, value in filler.items():
+                column = getattr(self, name)
+                setattr(self, name, np.concatenate([column, np.full(grow, value,
+                                                                    dtype=column.dtype)]))
+            free = np.concatenate([free, np.arange(start, start + grow)])
+        return free[:count]
+
+    # ------------------------------------------------------------------------------- totals
+    def count_month(self, terms: Terms) -> None:
+        """Month totals for the model's metrics."""
+        p, kind = self.params, self.kind
+        self.kind_counts = np.bincount(kind, minlength=self.market.kinds)
+        self.active = int(kind.size - self.kind_counts[self.empty])
+        self.open_count = int(self.kind_counts[:self.n_open].sum())
+        self.kind_users = np.bincount(kind, weights=self.users, minlength=self.market.kinds)
+        revenue = self.kind_users * (p.value_per_user_usd * p.value_capture / 1000.0)
         self.premiums_usd_bn = float(np.dot(terms.premium, revenue)) / 1e6
-        self.value_usd_bn = float(per_kind_users.sum()) * p.value_per_user_usd / 1e9
+        self.serving_cost_usd_bn = float(np.dot(terms.resource_per_user, self.kind_users)) / 1e9
+        self.value_usd_bn = float(self.kind_users.sum()) * p.value_per_user_usd / 1e9
 
-    def kind_terms(self, subsidy_each: float) -> tuple[KindTerms, np.ndarray]:
-        """This month's terms per kind, and each kind's expected margin (USD k/month; -inf for
-        an API not on offer and for the inactive kind)."""
-        p, model = self.params, self.model
-        access, world, m = model.access, model.world, model.scenario.misuse
-        _, on_deployer = liability_shares(model.scenario.policy.liability.bearer,
-                                          model.regulator.liability_strength)
-        # Capability per kind: open weights (as customised, less licence terms), each API,
-        # and -inf for the inactive kind, which reaches no one and carries no risk.
-        capability, quality, fee = self._capability, self._quality, self._fee
-        capability[OPEN] = access.open_capability
-        capability[1:self.inactive] = access.api_capability
-        quality[:] = capability
-        quality[OPEN] = access.open_capability + p.customisation_bonus - access.open_licence_penalty
-        fee[1:self.inactive] = access.api_fee
-        reach = reachable_users(quality, world.reference_capability, p.users_mean,
-                                p.users_capability_elasticity)
-        premium = on_deployer * p.liability_premium_rate * marginal_uplift(
-            capability, m.harm_threshold, m.uplift_scale)
-
-        unit_revenue = p.value_per_user_usd * p.value_capture / 1000.0  # USD k per user-month
-        revenue = reach * unit_revenue
-        margins = expected_margin(revenue, fee * revenue + self._own_compute, subsidy_each,
-                                  premium, p.fixed_cost_usd_k) - self._platform_cost
-        margins[~self._always_offered & ~np.isfinite(quality)] = -np.inf  # API not on offer
-        table = self._terms
-        table[ROW["reach"]] = reach
-        table[ROW["net_per_user"]] = unit_revenue * (1.0 - premium - fee)
-        table[ROW["compute_per_user"]] = unit_revenue * fee
-        table[ROW["premium"]] = premium
-        return KindTerms(*table.astype(F32)), margins
-
-    def constant_terms(self) -> None:
-        """Per-kind terms that do not change over a run, and buffers for those that do."""
-        p, kinds = self.params, self.inactive + 1
-        self._capability = np.full(kinds, -np.inf)  # the inactive kind never has a model
-        self._quality = np.empty(kinds)
-        self._fee = np.zeros(kinds)
-        self._fee[OPEN] = p.open_serving_share
-        self._always_offered = np.zeros(kinds, dtype=bool)
-        self._always_offered[OPEN] = True  # some open base always exists (initial_open_capability)
-        own_compute = np.zeros(kinds)
-        own_compute[OPEN] = p.open_compute_usd_k
-        fixed = np.full(kinds, p.fixed_cost_usd_k)
-        fixed[self.inactive] = 0.0
-        risk = np.zeros(kinds)
-        risk[1:self.inactive] = p.platform_risk
-        self._own_compute = own_compute
-        self._platform_cost = risk * p.starting_cash_usd_k  # expected loss of a platform shock
-        # One row per KindTerms field (converted to float32 in one go); the rest change monthly.
-        self._terms = np.zeros((len(ROW), kinds))
-        self._terms[ROW["fixed"]] = fixed + own_compute
-        self._terms[ROW["own_compute"]] = own_compute
-        self._terms[ROW["platform_risk"]] = risk
-
-    # ------------------------------------------------------------------------------- metrics
     @property
     def open_share(self) -> float:
         return self.open_count / self.active if self.active else 0.0
 
+    @property
+    def provider_users(self) -> np.ndarray:
+        """Users of each lab's API, through startups."""
+        return self.kind_users[self.n_open:self.empty]
+
+    @property
+    def open_users_by_origin(self) -> np.ndarray:
+        """Users of startups on each origin's public weights (index = lab; last: earlier)."""
+        return self.kind_users[:self.n_open]
+
     def self_hosted_users(self) -> np.ndarray:
-        return self.users[self.kind == OPEN]
+        return self.users[self.kind < self.n_open]

@@ -1,7 +1,7 @@
-"""The downstream market: startups' entry, base-model choice, growth, exit; concentration.
+"""The downstream market as pure functions: demand, prices, entry, base choice, concentration.
 
-Mechanisms 5 (downstream market), 9 (deployer liability), 10 (subsidies). All amounts are in
-USD thousands per month; users are people.
+Mechanism 5 (downstream market), with deployer liability (9) and subsidies (10) entering costs.
+Amounts are USD thousands a month unless a name says otherwise; users are people.
 """
 
 from __future__ import annotations
@@ -9,76 +9,133 @@ from __future__ import annotations
 import numpy as np
 
 
-def reachable_users(capability: np.ndarray | float, reference: float, users_mean: float,
-                    elasticity: float) -> np.ndarray:
-    """Users a product built on a model of this capability can reach at maturity.
+def serving_cost(capability: np.ndarray | float, reference: float, months: int,
+                 cost_usd: float, capability_elasticity: float, yearly_decline: float,
+                 ) -> np.ndarray:
+    """Cost of serving one user for a month (USD) on a model of this capability.
 
-    A more capable base model enables more products and users: ``elasticity`` orders of magnitude
-    of users per order of magnitude of effective compute (assumption).
+    At fixed capability the cost falls ``yearly_decline``-fold a year (about 10x: AI Index 2025,
+    Epoch AI 2025); a more capable model costs ``capability_elasticity`` orders of magnitude more
+    per order of magnitude of capability (assumption: bigger models are dearer to run).
     """
     capability = np.asarray(capability, dtype=float)
-    reachable = np.isfinite(capability)  # -inf: no model offered, no users
-    gap = np.where(reachable, capability - reference, 0.0)
-    return np.where(reachable, users_mean * np.power(10.0, elasticity * gap), 0.0)
+    served = np.isfinite(capability)
+    gap = np.where(served, capability - reference, 0.0)
+    cost = cost_usd * np.power(10.0, capability_elasticity * gap) / yearly_decline ** (months / 12)
+    return np.where(served, cost, np.inf)
 
 
-def expected_margin(revenue_k: np.ndarray | float, compute_k: np.ndarray | float,
-                    subsidy_k: np.ndarray | float, premium_share: np.ndarray | float,
-                    fixed_cost_k: float) -> np.ndarray:
-    """Monthly profit (USD k) of a startup: revenue less premium, fixed costs and compute.
+def api_markups(api_capability: np.ndarray, best_public: float, base_markup: float,
+                lead_scale: float) -> np.ndarray:
+    """Each API's price over its serving cost, set by competition with the next-best offer.
 
-    API startups' compute is the fee they pay their provider; open ones pay for their own.
-    Public compute covers part of the compute bill; deployer liability adds a premium as a share
-    of revenue.
+    The next-best offer is the best rival API or a public model anyone can host. An API with no
+    lead earns ``base_markup``; each ``lead_scale`` of lead adds as much again (assumption: a
+    differentiated Bertrand market; a lead is what lets a frontier API charge more).
     """
-    compute_bill = np.maximum(compute_k - subsidy_k, 0.0)
-    return revenue_k * (1.0 - premium_share) - fixed_cost_k - compute_bill
+    offered = np.isfinite(api_capability)
+    markups = np.full(api_capability.shape, base_markup)
+    for i in np.flatnonzero(offered):
+        rivals = np.delete(api_capability, i)
+        alternative = max(float(rivals.max()) if rivals.size else -np.inf, best_public)
+        lead = api_capability[i] - alternative if np.isfinite(alternative) else lead_scale
+        markups[i] = base_markup * (1.0 + max(lead, 0.0) / lead_scale)
+    return markups
 
 
-def entry_probability(best_margin_k: float, fixed_cost_k: float, entry_rate: float) -> float:
-    """Monthly chance that an inactive slot enters: proportional to the expected margin.
+def segment_demand(best_quality: float, reference: float, segment_users: float,
+                   capability_elasticity: float, price_index: float,
+                   price_elasticity: float) -> float:
+    """Users a market segment can have: more with better models and with cheaper inference.
 
-    ``entry_rate`` is the chance when the margin equals the fixed cost (a 100% return on the
-    monthly burn); no one enters a market that does not pay, and the response saturates at 5x.
+    ``price_index`` is today's serving cost at fixed capability relative to the first month's
+    (below 1 as inference gets cheaper). Both elasticities are assumptions (docs/ODD.md).
     """
-    attractiveness = min(max(best_margin_k / max(fixed_cost_k, 1e-9), 0.0), 5.0)
-    return float(min(entry_rate * attractiveness, 1.0))
+    if not np.isfinite(best_quality):
+        return 0.0
+    gain = capability_elasticity * (best_quality - reference)
+    return float(segment_users * 10.0**gain * price_index ** -price_elasticity)
+
+
+def attraction(quality: np.ndarray, best_quality: float, pull: float) -> np.ndarray:
+    """A product's pull on a segment's users: ``pull`` orders of magnitude of user share per
+    order of magnitude of base-model quality behind the best product (0 where none is offered)."""
+    quality = np.asarray(quality, dtype=float)
+    gap = np.where(np.isfinite(quality), np.minimum(quality - best_quality, 0.0), 0.0)
+    return np.where(np.isfinite(quality), np.power(10.0, pull * gap), 0.0)
+
+
+def user_targets(demand: float, weight: np.ndarray, segment: np.ndarray,
+                 segment_weight: np.ndarray) -> np.ndarray:
+    """Each firm's share of its segment's users: its attraction over the segment's total."""
+    per_pull = np.divide(demand, segment_weight, out=np.zeros(segment_weight.size),
+                         where=segment_weight > 0.0).astype(weight.dtype)
+    return weight * per_pull.take(segment)
+
+
+def expected_margin(users: np.ndarray | float, unit_margin_k: np.ndarray | float,
+                    compute_k: np.ndarray | float, subsidy_k: float,
+                    fixed_cost_k: np.ndarray | float) -> np.ndarray:
+    """Monthly profit (USD k): users times the margin per user, less fixed costs and the part
+    of the compute bill public compute does not cover."""
+    covered = np.minimum(compute_k, subsidy_k)
+    return users * unit_margin_k - fixed_cost_k + covered
+
+
+def entry_rate(demand: float, unit_margin_k: float, cost_k: float, weight: float,
+               segment_weight: np.ndarray, flow: float) -> np.ndarray:
+    """Potential startups arriving in each segment this month (a Poisson mean).
+
+    An entrant on a base with pull ``weight`` expects ``demand · weight / (W + weight)`` users
+    in a segment whose firms pull ``W``, so its profit is positive until the segment holds
+    ``demand · unit_margin / cost - 1`` firms like it (free entry). Arrivals are ``flow`` times
+    the number of firms that profit could still pay for: they rise with the expected profit and
+    stop where entry would lose money. ``cost_k`` is the entrant's monthly fixed cost net of
+    public compute.
+    """
+    if weight <= 0.0 or unit_margin_k <= 0.0:
+        return np.zeros(segment_weight.shape)
+    room = demand * unit_margin_k / max(cost_k, 1e-9) - 1.0 - segment_weight / weight
+    return flow * np.maximum(room, 0.0)
 
 
 def choose_open_base(taste: np.ndarray, open_advantage_k: float, noise_k: float) -> np.ndarray:
     """Fine-tune open weights (True) or build on an API (False): a logit choice.
 
     ``taste`` is each startup's fixed idiosyncratic preference for open weights (standard
-    logistic); ``open_advantage_k`` the expected margin of open over the best API.
+    logistic); ``open_advantage_k`` the expected margin of the best open base over the best API.
     """
     return taste * noise_k + open_advantage_k > 0.0
 
 
-def pick_provider(u: np.ndarray, margins_k: np.ndarray, noise_k: float) -> np.ndarray:
-    """Index of the API provider chosen by each uniform draw ``u``: logit shares by margin."""
+def pick_option(u: np.ndarray, margins_k: np.ndarray, noise_k: float) -> np.ndarray:
+    """Index of the option chosen by each uniform draw ``u``: logit shares by margin.
+
+    Options about as good as each other share choosers; an option not on offer (-inf) gets none.
+    """
     best = margins_k.max()
-    if best == -np.inf:  # no API on offer
+    if best == -np.inf:
         return np.full(u.shape, -1, dtype=np.int16)
-    shares = np.exp((margins_k - best) / noise_k)  # an API not on offer (-inf) gets no share
+    shares = np.exp((margins_k - best) / noise_k)
     cumulative = np.cumsum(shares / shares.sum())
     cumulative[-1] = 1.0
     return cumulative.searchsorted(u, side="right").astype(np.int16)
 
 
 def grow_users(users: np.ndarray, target: np.ndarray, rate: float) -> None:
-    """Move each startup's users toward its reachable market (in place)."""
+    """Move each startup's users toward its share of its segment (in place)."""
     users += rate * (target - users)
 
 
-def hhi(provider_usage: np.ndarray, self_hosted_usage: np.ndarray) -> float:
-    """Herfindahl–Hirschman index (0–10,000) of model-provider usage shares.
+def hhi(usage: np.ndarray, *many_small: np.ndarray) -> float:
+    """Herfindahl–Hirschman index (0–10,000) of usage shares.
 
-    API usage counts toward its lab; each startup serving its own fine-tuned open weights is its
-    own provider.
+    ``usage`` holds the named players (labs); each array in ``many_small`` holds players counted
+    one by one (self-hosting startups as their own providers, academic groups as compute buyers).
     """
-    total = float(provider_usage.sum()) + float(self_hosted_usage.sum(dtype=np.float64))
+    total = float(usage.sum()) + sum(float(x.sum(dtype=np.float64)) for x in many_small)
     if total <= 0.0:
         return 0.0
-    squares = float(np.square(provider_usage).sum())
-    squares += float(np.square(self_hosted_usage, dtype=np.float64).sum())
+    squares = float(np.square(usage).sum())
+    squares += sum(float(np.square(x, dtype=np.float64).sum()) for x in many_small)
     return 10_000.0 * squares / (total * total)

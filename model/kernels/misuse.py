@@ -1,10 +1,13 @@
 """Misuse by bad actors, counted as marginal risk over the no-AI baseline (mechanisms 7, 8, 11).
 
 Routes: 0 none, 1 open weights (safeguards stripped, undetectable, irreversible), 2 an API
-(refusals, monitoring, bans).
+(refusals, monitoring, bans). Every behavioural constant is a scenario parameter
+(``misuse``, ``populations.bad_actors``); these functions only combine them.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -12,17 +15,20 @@ NO_ROUTE, OPEN_ROUTE, API_ROUTE = 0, 1, 2
 
 
 def marginal_uplift(capability: np.ndarray | float, threshold: float, scale: float,
-                    ) -> np.ndarray | float:
-    """Uplift over the no-AI baseline, 0–1: near zero well below ``threshold``, rising above it.
+                    exponent: float) -> np.ndarray | float:
+    """Uplift over the no-AI baseline: ``((capability - threshold)+ / scale) ** exponent``.
 
-    A logistic curve: RAND (2024) found no significant uplift from 2023 models, concern grows with
-    capability (Kapoor et al. 2024's marginal-risk framing), and uplift is bounded because a
-    model cannot lift an actor beyond what expert help would (assumption).
+    Zero at or below ``threshold`` (RAND 2024 found no significant uplift from 2023 models), one
+    unit at ``threshold + scale``, and growing without a ceiling above it, concave for an
+    exponent below 1 (assumption: each order of magnitude of capability adds less, but nothing
+    caps what a more capable model can help with). A model that does not exist (capability
+    -inf) gives nothing. A float gives a float (labs and access call it for one model).
     """
     if isinstance(capability, (float, int)):  # one model: skip the array conversion
-        return 0.5 * (1.0 + float(np.tanh(0.5 * ((capability - threshold) / scale))))
-    x = (np.asarray(capability, dtype=float) - threshold) / scale
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+        excess = capability - threshold
+        return (excess / scale) ** exponent if excess > 0.0 else 0.0
+    excess = np.maximum(np.asarray(capability, dtype=float) - threshold, 0.0)
+    return (excess / scale) ** exponent
 
 
 def strip_success(resources_usd: np.ndarray, strip_cost_usd: float) -> np.ndarray:
@@ -30,11 +36,50 @@ def strip_success(resources_usd: np.ndarray, strip_cost_usd: float) -> np.ndarra
     return resources_usd >= strip_cost_usd
 
 
-def open_uplift_kept(can_strip: np.ndarray) -> np.ndarray:
+def open_uplift_kept(can_strip: np.ndarray, unstripped_share: float) -> np.ndarray:
     """Share of an open model's uplift an actor gets: all of it once safeguards are stripped
-    (refusals then fall to about 1%, Gade et al. 2023); about 1% otherwise, since safety-tuned
-    chat models refuse nearly all harmful requests (assumption)."""
-    return np.where(can_strip, 1.0, 0.01).astype(np.float32)
+    (refusals then fall to about 1%, Gade et al. 2023); ``unstripped_share`` otherwise, since
+    safety-tuned chat models refuse nearly all harmful requests."""
+    return np.where(can_strip, 1.0, unstripped_share).astype(np.float32)
+
+
+def tier_members(shares: list[float] | np.ndarray, count: int) -> np.ndarray:
+    """How many of ``count`` actors each tier has: ``share × count`` rounded so that the
+    counts add up to ``count`` (largest remainders; a deterministic split, not a draw)."""
+    exact = np.asarray(shares, dtype=float) * count
+    members = np.floor(exact).astype(np.int64)
+    short = count - int(members.sum())
+    if short > 0:
+        members[np.argsort(-(exact - members), kind="stable")[:short]] += 1
+    return members
+
+
+def tiers_joined(joins_at: np.ndarray, best_accessible: float) -> np.ndarray:
+    """Which tiers attempt misuse this month: those whose entry capability the best model
+    anyone can reach has attained."""
+    return np.asarray(joins_at) <= best_accessible
+
+
+def route_cost_factor(flop_per_usd_start: float, flop_per_usd: float) -> float:
+    """What access costs now relative to the first month: it falls as compute gets cheaper
+    (stripping safeguards is a fine-tuning run; a subscription tracks inference prices)."""
+    return flop_per_usd_start / flop_per_usd
+
+
+def attempt_probability(attempt_rate: float, reference_cost: float, access_cost: float,
+                        elasticity: float) -> float:
+    """Monthly chance an engaged actor attempts misuse:
+    ``attempt_rate × (reference_cost / access_cost) ** elasticity``, at most 1.
+
+    Cheaper access brings more attempts (assumption: a constant-elasticity response to the
+    price of the cheapest route; at the reference cost the rate is ``attempt_rate``). With no
+    route on offer (infinite cost) nobody attempts.
+    """
+    if not math.isfinite(access_cost):
+        return 0.0
+    if access_cost <= 0.0:
+        return 1.0 if attempt_rate > 0.0 else 0.0
+    return float(np.minimum(attempt_rate * (reference_cost / access_cost) ** elasticity, 1.0))
 
 
 def choose_route(open_gain: np.ndarray, api_expected: np.ndarray, api_gain: float,
@@ -56,17 +101,45 @@ def choose_route(open_gain: np.ndarray, api_expected: np.ndarray, api_gain: floa
     return route, gain
 
 
-def attack_success_probability(uplift: np.ndarray, sophistication: np.ndarray,
+def attack_success_probability(uplift: np.ndarray, skill: np.ndarray,
                                defense: float, watermark_block: np.ndarray) -> np.ndarray:
-    """Chance an attempt succeeds: attacker uplift against the ecosystem's defence.
+    """Chance an attempt succeeds: ``uplift·skill / (uplift·skill + defence)``, less the share
+    ``watermark_block`` that watermark detection removes on that route.
 
-    "Good AI versus bad AI": a contest between the attacker's capability and the defence.
-    ``watermark_block`` is the share of success removed by watermark detection on that route.
+    "Good AI versus bad AI" (LeCun 2023): a contest between the attacker's AI-lifted skill and
+    the ecosystem's defence.
     """
-    attack = uplift * sophistication
+    attack = uplift * skill
     return attack / (attack + defense) * (1.0 - watermark_block)
 
 
-def evasion(sophistication: np.ndarray) -> np.ndarray:
-    """Factor on a lab's monitoring: sophisticated actors are detected less often."""
-    return (1.0 / (1.0 + 0.5 * sophistication)).astype(np.float32)
+def evasion(skill: np.ndarray, evasion_per_skill: float) -> np.ndarray:
+    """Factor on a lab's monitoring, ``1 / (1 + evasion_per_skill · skill)``: skilled actors
+    are detected less often."""
+    return (1.0 / (1.0 + evasion_per_skill * skill)).astype(np.float32)
+
+
+def tail_probability(uplift: float, annual_probability: float, elasticity: float) -> float:
+    """Monthly chance of a catastrophic misuse event.
+
+    The yearly chance is ``annual_probability × uplift ** elasticity`` (at most 1: it is a
+    probability), with ``uplift`` that of the best model anyone can reach; zero without uplift.
+    A month's chance is the one that compounds to it over twelve months.
+    """
+    if uplift <= 0.0:
+        return 0.0
+    annual = min(annual_probability * uplift**elasticity, 1.0)
+    return float(-math.expm1(math.log1p(-annual) / 12.0)) if annual < 1.0 else 1.0
+
+
+def split_by_attempts(total: float, attempts: np.ndarray, fallback_route: int) -> np.ndarray:
+    """``total`` spread over routes (none, open, API) in proportion to this month's attempts;
+    all on ``fallback_route`` when nobody attempted."""
+    out = np.zeros(3)
+    n = float(attempts[OPEN_ROUTE] + attempts[API_ROUTE])
+    if n > 0:
+        out[OPEN_ROUTE] = total * attempts[OPEN_ROUTE] / n
+        out[API_ROUTE] = total * attempts[API_ROUTE] / n
+    elif fallback_route != NO_ROUTE:
+        out[fallback_route] = total
+    return out

@@ -11,6 +11,9 @@ import numpy as np
 MODES = ("closed", "staged", "api", "open-weights-licensed", "open-weights")
 CLOSED, STAGED, API, LICENSED, OPEN = range(5)
 WEIGHTS_PUBLIC = np.array([False, False, False, True, True])
+# Modes whose model customers can use through the developer's API: an API release, and released
+# weights, which their developer may also serve directly or through a cloud.
+SERVED_BY_API = np.array([False, False, True, True, True])
 
 # Value of each mode to a purely commercial lab and to a purely openness-minded one (assumption:
 # API revenue versus the ecosystem, free research and talent that openness brings; The Atlantic

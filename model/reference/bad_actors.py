@@ -1,8 +1,9 @@
 """Bad actors the plain Mesa way: one ``mesa.Agent`` per actor, stepped in random order.
 
 The rules are those of ``model.agents.bad_actors`` (the same misuse kernels, called with one
-actor's scalars). What every actor faces alike this month (the uplift of the best open model and
-of the best API, its refusals and monitoring, the defence) is computed once by the cohort.
+actor's scalars). What every actor faces alike this month (which tiers have joined, the chance
+of an attempt, the uplift of the best open model and of the best API, its refusals and
+monitoring, the defence, the catastrophic tail) is computed once by the cohort.
 """
 
 from __future__ import annotations
@@ -17,43 +18,53 @@ from aiecosim.model.kernels.misuse import (
     NO_ROUTE,
     OPEN_ROUTE,
     attack_success_probability,
+    attempt_probability,
     choose_route,
     evasion,
     marginal_uplift,
     open_uplift_kept,
+    route_cost_factor,
+    split_by_attempts,
     strip_success,
+    tail_probability,
+    tier_members,
+    tiers_joined,
 )
 from aiecosim.model.kernels.policy import watermark_block
 
 
 class BadActor(mesa.Agent):
-    """One would-be misuser: sophistication, whether they can strip safeguards, any API ban."""
+    """One would-be misuser: tier, skill, money (can they strip safeguards?), any API ban."""
 
-    def __init__(self, model: mesa.Model, cohort: "BadActorCohort") -> None:
+    def __init__(self, model: mesa.Model, cohort: "BadActorCohort", tier: int) -> None:
         super().__init__(model)
         p = cohort.params
         self.cohort = cohort
+        self.tier = tier
         z_skill, z_money = model.rng.standard_normal(2)
         sigma = p.sophistication_sigma
-        self.sophistication = math.exp(sigma * z_skill - 0.5 * sigma**2)  # mean 1
-        can_strip = strip_success(p.resources_usd_median * math.exp(1.5 * z_money),
-                                  model.scenario.misuse.strip_cost_usd)
-        self.open_kept = float(open_uplift_kept(can_strip))
-        self.evasion = float(evasion(np.float64(self.sophistication)))
+        # The tier's skill, spread lognormally with mean 1 within the tier.
+        self.skill = p.tiers[tier].skill * math.exp(sigma * z_skill - 0.5 * sigma**2)
+        self.resources_usd = p.resources_usd_median * math.exp(p.resources_sigma * z_money)
+        self.evasion = float(evasion(np.float64(self.skill), p.evasion_per_skill))
         self.banned_until = 0
 
     def step(self) -> None:
         """Maybe attempt misuse: choose a route, meet the defence, risk detection and a ban."""
         c, rng = self.cohort, self.model.rng
-        if rng.random() >= c.attempt_rate:
+        if not c.joined[self.tier]:
+            return  # capability has not yet reached what this tier acts on
+        if rng.random() >= c.p_attempt:
             return  # most actors do nothing in a given month
         detect = c.monitoring * self.evasion
         api_expected = 0.0 if self.banned_until > c.month else c.api_gain * (1.0 - detect)
-        route, uplift = choose_route(c.open_uplift * self.open_kept, api_expected, c.api_gain)
+        kept = float(open_uplift_kept(strip_success(self.resources_usd, c.strip_cost),
+                                      c.unstripped_share))
+        route, uplift = choose_route(c.open_uplift * kept, api_expected, c.api_gain)
         route, uplift = int(route), float(uplift)
         if route == NO_ROUTE:
             return
-        p_success = float(attack_success_probability(uplift, self.sophistication, c.defense,
+        p_success = float(attack_success_probability(uplift, self.skill, c.defense,
                                                      c.blocked[route]))
         succeeded = rng.random() < p_success
         detected = route == API_ROUTE and rng.random() < detect
@@ -70,9 +81,14 @@ class BadActorCohort:
 
     def __init__(self, model: mesa.Model) -> None:
         self.model = model
-        self.params = model.scenario.populations.bad_actors
-        for _ in range(self.params.count):
-            BadActor(model, self)
+        self.params = p = model.scenario.populations.bad_actors
+        self.tier_size = tier_members([tier.share for tier in p.tiers], p.count)
+        self.joins_at = np.array([tier.joins_at for tier in p.tiers])
+        for tier, size in enumerate(self.tier_size):
+            for _ in range(int(size)):
+                BadActor(model, self, tier)
+        tech = model.scenario.technology
+        self.flop_per_usd_month1 = tech.flop_per_usd * tech.flop_per_usd_growth ** (1 / 12)
         self.reset_totals()
 
     @property
@@ -82,41 +98,56 @@ class BadActorCohort:
     def reset_totals(self) -> None:
         self.attempts = np.zeros(3, dtype=np.int64)  # by route: none, open, API
         self.incidents = np.zeros(3, dtype=np.int64)
-        self.harm_usd_bn = np.zeros(3)
+        self.harm_usd_bn = np.zeros(3)  # includes the catastrophic tail's expectation
         self.bans = 0
-        self.severe = 0
         self.api_lab = -1
+        self.engaged = 0
+        self.tail_expected_usd_bn = 0.0
+        self.tail_sampled_usd_bn = 0.0
+        self.tail_events = 0
 
     def step(self) -> None:
-        """Set this month's conditions, let every actor act in random order, add severe cases."""
+        """Set this month's conditions, let every actor act in random order, add the tail."""
         self.reset_totals()
         self.set_conditions()
         self.actors.shuffle_do("step")
-        self.add_severe_incidents()
+        self.add_tail()
 
     def set_conditions(self) -> None:
-        """What every actor faces alike: uplift on each route, refusals, monitoring, defence."""
+        """What every actor faces alike: who has joined, the chance of an attempt, uplift on
+        each route, refusals, monitoring, defence."""
         model = self.model
         m, policy, access = model.scenario.misuse, model.scenario.policy, model.access
         self.month = model.steps
-        self.attempt_rate, self.ban_months = m.attempt_rate, m.ban_months
+        self.ban_months = m.ban_months
+        self.unstripped_share = m.unstripped_uplift_share
         self.harm_per_uplift = m.harm_per_incident_usd_m / 1e3  # USD bn per unit uplift
+        self.best = access.best_accessible()
+        self.joined = tiers_joined(self.joins_at, self.best)
+        self.engaged = int(self.tier_size[self.joined].sum())
         self.open_uplift = float(marginal_uplift(access.open_capability, m.harm_threshold,
-                                                 m.uplift_scale))
+                                                 m.uplift_scale, m.uplift_exponent))
         lab = access.best_api  # abusers go to the most capable API on offer
         self.api_lab = lab
         if lab >= 0:
             api_capability = float(access.api_capability[lab])
-            api_uplift = float(marginal_uplift(api_capability, m.harm_threshold, m.uplift_scale)
-                               * access.api_mitigation[lab])
+            api_uplift = float(marginal_uplift(api_capability, m.harm_threshold, m.uplift_scale,
+                                               m.uplift_exponent) * access.api_mitigation[lab])
             refusal, self.monitoring = float(access.refusal[lab]), float(access.monitoring[lab])
         else:
             api_capability, api_uplift, refusal, self.monitoring = -np.inf, 0.0, 1.0, 0.0
         self.api_gain = api_uplift * (1.0 - refusal)
+        factor = route_cost_factor(self.flop_per_usd_month1, model.world.flop_per_usd)
+        self.strip_cost = m.strip_cost_usd * factor
+        open_cost = self.strip_cost if access.open_available else math.inf
+        api_cost = m.api_access_cost_usd * factor if lab >= 0 else math.inf
+        self.p_attempt = attempt_probability(m.attempt_rate, m.attempt_reference_cost_usd,
+                                             min(open_cost, api_cost), m.attempt_cost_elasticity)
         self.blocked = watermark_block(policy.watermark.mandate, policy.watermark.api_effectiveness,
                                        policy.watermark.open_compliance)
         self.defense = model.world.defense
-        self.route_capability = (-np.inf, access.open_capability, api_capability)
+        self.best_route = API_ROUTE if lab >= 0 and api_capability >= access.open_capability \
+            else OPEN_ROUTE
 
     def count_attempt(self, route: int, succeeded: bool, uplift: float, detected: bool) -> None:
         """Add one attempt to the month's totals; harm counts only the uplift over no AI."""
@@ -126,14 +157,16 @@ class BadActorCohort:
             self.incidents[route] += 1
             self.harm_usd_bn[route] += uplift * self.harm_per_uplift
 
-    def add_severe_incidents(self) -> None:
-        """Above the severe threshold each incident may be severe, multiplying its harm."""
-        m, rng = self.model.scenario.misuse, self.model.rng
-        for route in (OPEN_ROUTE, API_ROUTE):
-            incidents = int(self.incidents[route])
-            if self.route_capability[route] < m.severe_threshold or not incidents:
-                continue
-            # One draw per incident (the vectorized model draws their binomial sum at once).
-            severe = sum(rng.random() < m.severe_probability for _ in range(incidents))
-            self.severe += severe
-            self.harm_usd_bn[route] *= 1.0 + severe * (m.severe_multiplier - 1.0) / incidents
+    def add_tail(self) -> None:
+        """The catastrophic tail's expectation joins the harm by route; one draw samples it."""
+        m = self.model.scenario.misuse
+        tail = m.tail
+        uplift = float(marginal_uplift(float(self.best), m.harm_threshold, m.uplift_scale,
+                                       m.uplift_exponent))
+        p_month = tail_probability(uplift, tail.annual_probability, tail.capability_elasticity) \
+            if self.engaged else 0.0
+        self.tail_expected_usd_bn = p_month * tail.harm_usd_bn
+        self.harm_usd_bn += split_by_attempts(self.tail_expected_usd_bn, self.attempts,
+                                              self.best_route)
+        self.tail_events = int(self.model.rng.random() < p_month)
+        self.tail_sampled_usd_bn = self.tail_events * tail.harm_usd_bn

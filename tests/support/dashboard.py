@@ -65,7 +65,7 @@ def make_sweep(results: Path, name: str = "small") -> Path:
     design = {
         "name": name, "scenario": str(SCENARIOS / "baseline.toml"), "method": "grid",
         "seeds": 2, "months": 12, "outputs": ["innovation", "hhi", "misuse_harm"],
-        "set": {"populations.startups.count": 2000, "populations.academics.count": 500,
+        "set": {"populations.startups.segments": 15, "populations.academics.count": 500,
                 "populations.bad_actors.count": 1000},
         "vary": {"policy.liability.strength": {"values": [0.0, 0.9]},
                  "policy.compute_subsidy.budget_usd_bn": {"values": [0.0, 2.0]}},

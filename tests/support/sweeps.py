@@ -23,7 +23,7 @@ DESIGNS = REPO / "experiments" / "designs"
 DASK = str(Path(sys.executable).with_name("dask"))  # the venv's dask command line
 
 # Small populations and a short horizon: a run takes a few hundredths of a second.
-SMALL = {"populations.startups.count": 2000, "populations.academics.count": 500,
+SMALL = {"populations.startups.segments": 15, "populations.academics.count": 500,
          "populations.bad_actors.count": 1000}
 
 

@@ -1,0 +1,175 @@
+"""What each kind of base model offers startups this month, and the choices it implies.
+
+Both the vectorized ``StartupPopulation`` and the per-agent reference read the market through
+``MarketTerms``, so the two simulate the same rules by construction of one code path.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from aiecosim.model.kernels.market import (
+    attraction,
+    choose_open_base,
+    entry_rate,
+    expected_margin,
+    pick_option,
+    segment_demand,
+    serving_cost,
+)
+from aiecosim.model.kernels.misuse import marginal_uplift
+from aiecosim.model.kernels.policy import liability_shares
+
+F32 = np.float32
+MEMBER = {"weight": 0, "unit_margin": 1, "fixed": 2, "platform_risk": 3}  # rows of Terms.member
+
+
+class Terms(NamedTuple):
+    """This month's terms per kind of base model, as small float64 tables indexed by kind.
+
+    Kinds: ``0..L`` fine-tune the public base from origin ``k`` (lab ``k``; ``L`` is releases
+    from before the run), ``L+1..2L`` build on lab ``k-L-1``'s API, ``2L+1`` is an empty row.
+    """
+
+    quality: np.ndarray  # what the product can do (log10 FLOP-eq); -inf where not on offer
+    weight: np.ndarray  # pull on a segment's users (see kernels.market.attraction)
+    unit_margin: np.ndarray  # USD k a month per user, after compute and premium
+    compute_per_user: np.ndarray  # USD k a month per user paid for compute (price or own cost)
+    resource_per_user: np.ndarray  # USD a month per user of serving, at cost (for welfare)
+    fixed: np.ndarray  # USD k a month: fixed cost plus fine-tuning (open bases only)
+    own_compute: np.ndarray  # USD k a month of fine-tuning compute (open bases only)
+    platform_risk: np.ndarray  # monthly chance an API changes under a startup
+    premium: np.ndarray  # deployer liability premium, share of revenue
+    user_cap: np.ndarray  # users above which a base's licence binds
+    demand: float  # users a segment can have this month
+    member: np.ndarray  # float32 rows (see MEMBER) for per-member lookups by kind
+
+
+class MarketTerms:
+    """Builds each month's ``Terms`` from the labs' offers and prices the choices they imply."""
+
+    def __init__(self, params, n_labs: int) -> None:
+        p = self.params = params
+        self.n_labs = n_labs
+        self.n_open = n_open = n_labs + 1
+        self.empty = empty = 2 * n_labs + 1
+        self.kinds = kinds = 2 * n_labs + 2
+        self._capability = np.full(kinds, -np.inf)  # the empty row never has a model
+        self._resource = np.zeros(kinds)
+        self._compute = np.zeros(kinds)
+        self._own_compute = np.zeros(kinds)  # fine-tuning, set monthly (open bases only)
+        self._user_cap = np.full(kinds, np.inf)
+        self._fixed_base = np.full(kinds, p.fixed_cost_usd_k)
+        self._fixed_base[empty:] = 0.0
+        self.risk = np.zeros(kinds)
+        self.risk[n_open:empty] = p.platform_risk
+        self.platform_cost = self.risk * p.platform_loss * p.starting_cash_usd_k
+
+    def month(self, model) -> Terms:
+        """What each kind of base offers this month (see ``Terms``)."""
+        p = self.params
+        access, world, m = model.access, model.world, model.scenario.misuse
+        _, on_deployer = liability_shares(model.scenario.policy.liability.bearer,
+                                          model.regulator.liability_strength)
+        n_open, empty = self.n_open, self.empty
+        capability = self._capability
+        capability[:n_open] = access.public_quality
+        capability[n_open:empty] = access.api_capability
+        quality = capability.copy()
+        quality[:n_open] += p.customisation_bonus - access.public_licence_penalty
+        offered = np.isfinite(quality)
+        best_quality = float(quality.max())
+        resource = self._resource
+        resource[:n_open] = access.public_cost * (1.0 + p.self_hosting_overhead)
+        resource[n_open:empty] = access.api_cost
+        # Fine-tuning is compute on the same model: it gets cheaper as serving does.
+        own_compute = self._own_compute
+        own_compute[:n_open] = p.open_compute_usd_k * access.public_cost / p.serving_cost_usd \
+            if p.serving_cost_usd > 0 else p.open_compute_usd_k
+        own_compute[:n_open][~offered[:n_open]] = 0.0
+        fixed = self._fixed_base + own_compute
+        compute = self._compute
+        compute[:n_open] = resource[:n_open] / 1000.0
+        compute[n_open:empty] = access.api_price / 1000.0
+        compute = np.where(offered, compute, 0.0)
+        premium = np.where(offered, on_deployer * p.liability_premium_rate * marginal_uplift(
+            capability, m.harm_threshold, m.uplift_scale, m.uplift_exponent), 0.0)
+        unit_revenue = p.value_per_user_usd * p.value_capture / 1000.0
+        unit_margin = np.where(offered, unit_revenue * (1.0 - premium) - compute, 0.0)
+        user_cap = self._user_cap.copy()
+        user_cap[:n_open] = access.public_user_cap
+        # Demand grows with the best product on offer and with cheaper inference.
+        price_index = float(serving_cost(world.reference_capability, world.reference_capability,
+                                         model.steps, 1.0, 0.0, p.inference_cost_decline))
+        demand = segment_demand(best_quality, world.reference_capability, p.segment_users,
+                                p.users_capability_elasticity, price_index,
+                                p.users_price_elasticity)
+        weight = attraction(quality, best_quality, p.quality_pull)
+        return Terms(
+            quality=quality, weight=weight, unit_margin=unit_margin, compute_per_user=compute,
+            resource_per_user=np.where(offered, resource, 0.0), fixed=fixed,
+            own_compute=own_compute.copy(), platform_risk=self.risk, premium=premium,
+            user_cap=user_cap, demand=demand,
+            member=np.array([weight, unit_margin, fixed, self.risk], dtype=F32),
+        )
+
+    # ------------------------------------------------------------------------------ choices
+    def choice_margins(self, terms: Terms, segment_weight: float,
+                       subsidy_each: float) -> np.ndarray:
+        """Expected monthly profit (USD k) of a firm on each kind, in a segment whose firms pull
+        ``segment_weight``; -inf for a base not on offer and for the empty row."""
+        pull = segment_weight + terms.weight
+        share = np.divide(terms.weight, pull, out=np.zeros(pull.size), where=pull > 0.0)
+        users = terms.demand * share
+        margins = expected_margin(users, terms.unit_margin,
+                                  users * terms.compute_per_user + terms.own_compute,
+                                  subsidy_each, terms.fixed) - self.platform_cost
+        margins = np.where(np.isfinite(terms.quality), margins, -np.inf)
+        margins[self.empty:] = -np.inf
+        return margins
+
+    def typical_revenue(self, terms: Terms, segment_weight: float) -> float:
+        """Monthly revenue (USD k) of a firm on the best product in a typical segment: the scale
+        of startups' idiosyncratic tastes, so that choices depend on relative margins."""
+        p = self.params
+        share = 1.0 / (segment_weight + 1.0)
+        return max(terms.demand * share * p.value_per_user_usd * p.value_capture / 1000.0, 1e-9)
+
+    def choose(self, terms: Terms, segment_weight: float, subsidy_each: float,
+               taste: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Kinds chosen by firms with these tastes and uniform draws: open weights or an API by
+        taste and margin, then which base or provider by logit shares."""
+        margins = self.choice_margins(terms, segment_weight, subsidy_each)
+        noise = self.params.choice_noise * self.typical_revenue(terms, segment_weight)
+        open_margins, api_margins = margins[:self.n_open], margins[self.n_open:self.empty]
+        best_api = float(api_margins.max()) if self.n_labs else -np.inf
+        best_open = float(open_margins.max())
+        if not np.isfinite(best_api):
+            goes_open = np.ones(taste.size, dtype=bool)
+        elif not np.isfinite(best_open):
+            goes_open = np.zeros(taste.size, dtype=bool)
+        else:
+            goes_open = choose_open_base(taste, best_open - best_api, noise)
+        kinds = np.empty(taste.size, dtype=np.int16)
+        kinds[goes_open] = pick_option(u[goes_open], open_margins, noise)
+        kinds[~goes_open] = self.n_open + pick_option(u[~goes_open], api_margins, noise)
+        return kinds
+
+    def best_kind(self, terms: Terms, segment_weight: float, subsidy_each: float) -> int:
+        return int(np.argmax(self.choice_margins(terms, segment_weight, subsidy_each)))
+
+    def entry_rates(self, terms: Terms, segment_pull: np.ndarray, segment_weight: float,
+                    subsidy_each: float) -> tuple[np.ndarray, int]:
+        """Poisson means of arrivals per segment, and the base an entrant would start on."""
+        best = self.best_kind(terms, segment_weight, subsidy_each)
+        # Public compute pays part of the compute bill, up to a firm's share of the pool: for an
+        # entrant of typical size, a lower fixed cost (never below its costs other than compute).
+        weight = terms.weight[best]
+        users = terms.demand * weight / (segment_weight + weight) if weight > 0 else 0.0
+        bill = users * terms.compute_per_user[best] + terms.own_compute[best]
+        cost = terms.fixed[best] + self.platform_cost[best] - min(subsidy_each, bill)
+        rate = entry_rate(terms.demand, terms.unit_margin[best], cost, terms.weight[best],
+                          segment_pull, self.params.entry_flow)
+        return rate, best

@@ -56,7 +56,7 @@ def measure(engine: str, members: int | None, months: int | None, repeats: int,
     runs = [time_run(engine, scenario, seed + r) for r in range(repeats)]
     return {
         "engine": engine,
-        "members": members_of(scenario),
+        "members": members if members is not None else members_of(scenario),
         "months": scenario.steps,
         "runs": runs,
         "imports_rss_mb": imports_mb,

@@ -74,7 +74,7 @@ TABLE: tuple[Metric, ...] = (
     Metric("inference_price", "USD/user-month",
            "cheapest API price for the capability of the first month's frontier",
            "min over APIs of price / 10^(serving_capability_elasticity x (capability - "
-           "first month's frontier))"),
+           "first month's frontier)); with no API, the cost of self-hosting a public base"),
     Metric("innovation", USD_BN, "value created downstream",
            "value of startups' products, of labs' own products and academic spill-overs"),
     Metric("lab_product_value", USD_BN, "value of labs' own products",
@@ -139,8 +139,9 @@ SUMMARY_METRICS: tuple[str, ...] = (
 )
 
 # The metrics the dashboard's Explore view draws, one figure each.
-EXPLORE_METRICS: tuple[str, ...] = ("innovation", "hhi", "startups_active", "open_lag_months",
-                                    "misuse_harm", "safety_research", "welfare")
+EXPLORE_METRICS: tuple[str, ...] = ("innovation", "hhi", "hhi_provider", "startups_active",
+                                    "open_lag_months", "misuse_harm", "safety_research",
+                                    "welfare")
 
 
 def label(name: str) -> str:

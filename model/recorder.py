@@ -110,11 +110,13 @@ def cheapest_api_price(model) -> float:
     """The cheapest API price (USD per user-month) for the first month's frontier capability:
     each API's price scaled to that capability by the serving-cost elasticity."""
     access, p = model.access, model.startups.params
-    offered = np.isfinite(access.api_capability)
-    if not offered.any():
-        return float("nan")
-    gap = access.api_capability[offered] - model.world.reference_capability
-    scaled = access.api_price[offered] / np.power(10.0, p.serving_capability_elasticity * gap)
+    capability, price = access.api_capability, access.api_price
+    if not np.isfinite(capability).any():  # no API: self-hosting a public base is the price
+        capability = access.public_quality
+        price = access.public_cost * (1.0 + p.self_hosting_overhead)
+    offered = np.isfinite(capability)
+    gap = capability[offered] - model.world.reference_capability
+    scaled = price[offered] / np.power(10.0, p.serving_capability_elasticity * gap)
     return float(scaled.min())
 
 

@@ -148,10 +148,15 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
 def _robust_ranking(r: Results) -> str:
     """Section 2's robustness: the break-even harm multiplier and the defence forms."""
     k = harm_welfare.break_even_multiplier(r)
-    if k["harm gap"] > 0:
+    spread = (f"(per seed {k['lowest seed']:.2f}x to {k['highest seed']:.2f}x, "
+              f"{k['seeds']} seeds)")
+    if k["harm gap"] > 0 and k["welfare gap"] >= 0:
         verdict = (f"api-only overtakes open-weights on ten-year welfare once harm is "
-                   f"**{k['multiplier']:.2f}x** its default (per seed {k['lowest seed']:.2f}x to "
-                   f"{k['highest seed']:.2f}x, {k['seeds']} seeds)")
+                   f"**{k['multiplier']:.2f}x** its default {spread}")
+    elif k["harm gap"] > 0:
+        verdict = (f"api-only already has the higher welfare at the default harm; open-weights "
+                   f"would overtake it only if harm were below **{k['multiplier']:.2f}x** its "
+                   f"default {spread}")
     else:
         verdict = "open-weights has no more harm than api-only, so no harm multiplier reverses it"
     return "\n".join([

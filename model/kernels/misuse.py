@@ -79,7 +79,10 @@ def attempt_probability(attempt_rate: float, reference_cost: float, access_cost:
         return 0.0
     if access_cost <= 0.0:
         return 1.0 if attempt_rate > 0.0 else 0.0
-    return float(np.minimum(attempt_rate * (reference_cost / access_cost) ** elasticity, 1.0))
+    try:
+        return float(min(attempt_rate * (reference_cost / access_cost) ** elasticity, 1.0))
+    except OverflowError:  # a route many orders of magnitude cheaper: everyone engaged tries
+        return 1.0 if attempt_rate > 0.0 else 0.0
 
 
 def choose_route(open_gain: np.ndarray, api_expected: np.ndarray, api_gain: float,

@@ -23,7 +23,13 @@ from aiecosim.model.kernels.misuse import marginal_uplift
 from aiecosim.model.kernels.policy import liability_shares
 
 F32 = np.float32
+USD_PER_K = 1000.0  # unit conversion: startups' accounts are in USD thousands
 MEMBER = {"weight": 0, "unit_margin": 1, "fixed": 2, "platform_risk": 3}  # rows of Terms.member
+
+
+def unit_revenue_k(params) -> float:
+    """A startup's revenue per user-month, USD k: the value it creates times its capture."""
+    return params.value_per_user_usd * params.value_capture / USD_PER_K
 
 
 class Terms(NamedTuple):
@@ -91,12 +97,12 @@ class MarketTerms:
         own_compute[:n_open][~offered[:n_open]] = 0.0
         fixed = self._fixed_base + own_compute
         compute = self._compute
-        compute[:n_open] = resource[:n_open] / 1000.0
-        compute[n_open:empty] = access.api_price / 1000.0
+        compute[:n_open] = resource[:n_open] / USD_PER_K
+        compute[n_open:empty] = access.api_price / USD_PER_K
         compute = np.where(offered, compute, 0.0)
         premium = np.where(offered, on_deployer * p.liability_premium_rate * marginal_uplift(
             capability, m.harm_threshold, m.uplift_scale, m.uplift_exponent), 0.0)
-        unit_revenue = p.value_per_user_usd * p.value_capture / 1000.0
+        unit_revenue = unit_revenue_k(p)
         unit_margin = np.where(offered, unit_revenue * (1.0 - premium) - compute, 0.0)
         user_cap = self._user_cap.copy()
         user_cap[:n_open] = access.public_user_cap
@@ -135,7 +141,8 @@ class MarketTerms:
         of startups' idiosyncratic tastes, so that choices depend on relative margins."""
         p = self.params
         share = 1.0 / (segment_weight + 1.0)
-        return max(terms.demand * share * p.value_per_user_usd * p.value_capture / 1000.0, 1e-9)
+        return max(terms.demand * share * p.value_per_user_usd * p.value_capture / USD_PER_K,
+                   1e-9)
 
     def choose(self, terms: Terms, segment_weight: float, subsidy_each: float,
                taste: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms
+from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms, unit_revenue_k
 from aiecosim.model.kernels.market import grow_users, user_targets
 
 F32 = np.float32
@@ -185,7 +185,7 @@ class StartupPopulation(mesa.Agent):
         self.active = int(kind.size - self.kind_counts[self.empty])
         self.open_count = int(self.kind_counts[:self.n_open].sum())
         self.kind_users = np.bincount(kind, weights=self.users, minlength=self.market.kinds)
-        revenue = self.kind_users * (p.value_per_user_usd * p.value_capture / 1000.0)
+        revenue = self.kind_users * unit_revenue_k(p)
         self.premiums_usd_bn = float(np.dot(terms.premium, revenue)) / 1e6
         self.serving_cost_usd_bn = float(np.dot(terms.resource_per_user, self.kind_users)) / 1e9
         self.value_usd_bn = float(self.kind_users.sum()) * p.value_per_user_usd / 1e9

@@ -27,7 +27,14 @@ NON_NEGATIVE = ("innovation", "academic_output", "safety_research", "defense_cap
                 "evaluation_cost", "public_compute_used", "open_lag_months")
 SKIPPED = {"schema_version", "name", "description", "steps", "start_year", "labs", "events",
            "release_plan", "count", "initial_mode"}
-SMALL_COUNT = st.integers(10, 300)  # population sizes: small, so each example runs in ms
+# Population sizes stay small, so each example runs in milliseconds and memory stays bounded:
+# the schema allows 100,000 segments of 100,000 firms each, which no example needs to reach.
+POPULATION_SIZES = {
+    "count": st.integers(10, 300),
+    "segments": st.integers(1, 20),
+    "initial_per_segment": st.integers(0, 50),
+    "max_firms": st.integers(1, 5_000),
+}
 
 
 def leaf_strategy(leaf: Leaf) -> st.SearchStrategy | None:
@@ -57,8 +64,8 @@ def parameter_box() -> st.SearchStrategy[dict]:
     baseline = Scenario.baseline()
     fields = section_strategies(leaves(Scenario))
     for leaf in leaves(Scenario):
-        if leaf.name == "count":
-            fields[leaf.key] = SMALL_COUNT
+        if leaf.name in POPULATION_SIZES:
+            fields[leaf.key] = POPULATION_SIZES[leaf.name]
     for lab in baseline.labs:
         for key, strategy in section_strategies(leaves(Lab, keys.lab_key(lab.name))).items():
             if not key.endswith(".name"):

@@ -92,9 +92,11 @@ class MarketTerms:
         resource[n_open:empty] = access.api_cost
         # Fine-tuning is compute on the same model: it gets cheaper as serving does.
         own_compute = self._own_compute
-        own_compute[:n_open] = p.open_compute_usd_k * access.public_cost / p.serving_cost_usd \
-            if p.serving_cost_usd > 0 else p.open_compute_usd_k
-        own_compute[:n_open][~offered[:n_open]] = 0.0
+        cost_scale = access.public_cost / p.serving_cost_usd if p.serving_cost_usd > 0 \
+            else np.ones(n_open)
+        own_compute[:n_open] = 0.0  # a base not on offer costs nothing (its cost reads inf)
+        np.multiply(p.open_compute_usd_k, cost_scale, out=own_compute[:n_open],
+                    where=offered[:n_open])
         fixed = self._fixed_base + own_compute
         compute = self._compute
         compute[:n_open] = resource[:n_open] / USD_PER_K

@@ -67,10 +67,15 @@ def attraction(quality: np.ndarray, best_quality: float, pull: float) -> np.ndar
 
 def user_targets(demand: float, weight: np.ndarray, segment: np.ndarray,
                  segment_weight: np.ndarray) -> np.ndarray:
-    """Each firm's share of its segment's users: its attraction over the segment's total."""
-    per_pull = np.divide(demand, segment_weight, out=np.zeros(segment_weight.size),
-                         where=segment_weight > 0.0).astype(weight.dtype)
-    return weight * per_pull.take(segment)
+    """Each firm's share of its segment's users: its attraction over the segment's total.
+
+    The share is taken before it is scaled by demand: a segment whose firms all sit far behind
+    the best product pulls with a weight near float32's smallest, and demand over that weight
+    would overflow where the share itself is at most 1.
+    """
+    total = segment_weight.take(segment)
+    share = np.divide(weight, total, out=np.zeros(weight.size), where=total > 0.0)
+    return (demand * share).astype(weight.dtype)
 
 
 def expected_margin(users: np.ndarray | float, unit_margin_k: np.ndarray | float,

@@ -73,9 +73,10 @@ def user_targets(demand: float, weight: np.ndarray, segment: np.ndarray,
     the best product pulls with a weight near float32's smallest, and demand over that weight
     would overflow where the share itself is at most 1.
     """
-    total = segment_weight.take(segment)
-    share = np.divide(weight, total, out=np.zeros(weight.size), where=total > 0.0)
-    return (demand * share).astype(weight.dtype)
+    # A segment's total pull is at least any of its firms' own; where it is 0 so are they all.
+    floor = np.finfo(weight.dtype).tiny
+    per_total = 1.0 / np.maximum(segment_weight, floor).astype(weight.dtype)
+    return weight * per_total.take(segment) * weight.dtype.type(demand)
 
 
 def expected_margin(users: np.ndarray | float, unit_margin_k: np.ndarray | float,

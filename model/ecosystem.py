@@ -11,7 +11,7 @@ from aiecosim.model.agents.bad_actors import BadActorPopulation
 from aiecosim.model.agents.lab import FrontierLab
 from aiecosim.model.agents.regulator import Regulator
 from aiecosim.model.agents.startups import StartupPopulation
-from aiecosim.model.kernels.misuse import API_ROUTE, OPEN_ROUTE
+from aiecosim.model.kernels.misuse import OPEN_ROUTE
 from aiecosim.model.kernels.policy import liability_shares
 from aiecosim.model.kernels.race import race_pressure
 from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
@@ -35,7 +35,11 @@ class EcosystemModel(mesa.Model):
         super().__init__(rng=rng)
         self.scenario = scenario if scenario is not None else Scenario.baseline()
         self.world = World.start(self.scenario)
-        self.regulator = Regulator(self)
+        self.regulators = [Regulator(self, place)
+                           for place in range(len(self.scenario.jurisdictions))]
+        # The home regulator also funds public compute for startups and academics and sets the
+        # deployer rules they follow (populations are not split by jurisdiction yet).
+        self.regulator = self.regulators[0]
         self.labs = [FrontierLab(self, i, spec) for i, spec in enumerate(self.scenario.labs)]
         self.startups = StartupPopulation(self)
         self.academics = AcademicPopulation(self)
@@ -61,14 +65,16 @@ class EcosystemModel(mesa.Model):
         """One month of the ecosystem, in the order things happen."""
         self.apply_events()
         self.world.advance_technology(self.steps)  # compute cheaper, algorithms better
-        self.regulator.step()  # policy reacts, with a lag, to past harm
+        for regulator in self.regulators:
+            regulator.step()  # policy reacts, with a lag, to past harm
         self.agents_by_type[FrontierLab].shuffle_do("step")  # safety, training, releases, leaks
         self.world.diffuse(community=0.5 + 0.5 * self.startups.open_share)  # derivatives, lag
         self.access = build_access(self, self.access)  # what labs offer this month
         self.startups.step()  # enter, choose open or API, grow, exit
         self.academics.step()  # research with the access and compute at hand
         self.bad_actors.step()  # obtain capability, attempt misuse, get banned
-        self.regulator.observe(self.bad_actors.harm_usd_bn.sum())  # acted on after its lag
+        for regulator in self.regulators:  # harm anywhere, acted on after each one's lag
+            regulator.observe(self.bad_actors.harm_usd_bn.sum())
         self.settle_liability()  # whoever bears liability pays for this month's harm
         self.world.update_defense(self.safety_research(), self.access.best_accessible())
         self.world.research_boost = self.academic_progress()
@@ -107,8 +113,8 @@ class EcosystemModel(mesa.Model):
     def comply_at_start(self) -> None:
         """Flagships held at the start obey the regime (as if it applied before the run)."""
         for lab in self.labs:
-            allowed = allowed_modes(self.regulator.regime, lab.capability,
-                                    self.scenario.policy.api_only_threshold)
+            allowed = allowed_modes(lab.regulator.regime, lab.capability,
+                                    lab.policy.api_only_threshold)
             if not allowed[lab.mode]:
                 lab.mode = API if allowed[API] else int(np.flatnonzero(allowed)[-1])
             if WEIGHTS_PUBLIC[lab.mode]:
@@ -137,18 +143,17 @@ class EcosystemModel(mesa.Model):
                 lab.api_open = False
 
     def settle_liability(self) -> None:
-        """Developers pay their share of the harm their models enabled; exits follow."""
-        on_developer, _ = liability_shares(self.scenario.policy.liability.bearer,
-                                           self.regulator.liability_strength)
+        """Developers pay their share of the harm their models enabled, by the rules of their
+        own jurisdiction; exits follow."""
         harm = self.bad_actors.harm_usd_bn
-        bills = np.zeros(len(self.labs))
+        attributed = self.bad_actors.api_harm_by_lab.copy()  # harm through each lab's API
         if self.world.open_origin >= 0:
-            bills[self.world.open_origin] += harm[OPEN_ROUTE] * on_developer
-        if self.bad_actors.api_lab >= 0:
-            bills[self.bad_actors.api_lab] += harm[API_ROUTE] * on_developer
-        for lab, bill in zip(self.labs, bills):
+            attributed[self.world.open_origin] += harm[OPEN_ROUTE]
+        for lab, lab_harm in zip(self.labs, attributed):
             if lab.active:
-                lab.pay_liability(float(bill))
+                on_developer, _ = liability_shares(lab.policy.liability.bearer,
+                                                   lab.regulator.liability_strength)
+                lab.pay_liability(float(lab_harm * on_developer))
 
     def safety_research(self) -> float:
         """Safety research this month: academic safety groups plus labs' own safety work."""

@@ -90,6 +90,9 @@ TABLE: tuple[Metric, ...] = (
     Metric("misuse_incidents", "incidents", "successful misuse this month", "over every route"),
     Metric("misuse_attempts_open", "attempts", "attempts using open weights", "open route"),
     Metric("misuse_attempts_api", "attempts", "attempts through an API", "API route"),
+    Metric("misuse_attempts_api_abroad", "attempts",
+           "API attempts by actors outside the API lab's jurisdiction",
+           "API route, across a border; 0 when export controls geo-restrict every API"),
     Metric("misuse_harm", USD_BN, "harm above the no-AI baseline, with the catastrophic tail's "
            "expectation",
            "uplift-weighted harm of successful misuse plus tail_harm_expected"),

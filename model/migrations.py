@@ -21,6 +21,9 @@ History:
         severe incidents (``misuse.severe_threshold``, ``severe_probability``,
         ``severe_multiplier``) are gone: the catastrophic tail (``misuse.tail``) carries rare,
         very large harm.
+    3 -> 4: policy is set per jurisdiction (model v2, part 2). A file's top-level ``policy``
+        becomes the policy of the first jurisdiction, ``home``: ``[[jurisdictions]]`` with
+        ``name = "home"``, merged by name with any jurisdictions a parent file declares.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from aiecosim.model.errors import ScenarioError
 
 # The version files are written for today: one more than the last migration's starting version.
 # The schema (``model.scenario``) reads it from here, so this module needs nothing of the schema.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 log = logging.getLogger("aiecosim.scenario")
 
@@ -89,9 +92,28 @@ def _market_as_flow(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return data, notes
 
 
+HOME = "home"  # the jurisdiction a version-3 file's policy belongs to
+
+
+def _policy_by_jurisdiction(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    if "policy" not in data:
+        return data, []
+    policy = data.pop("policy")
+    places = data.setdefault("jurisdictions", [])
+    if not isinstance(places, list):
+        data["policy"] = policy  # leave a malformed file for validation to name
+        return data, []
+    home = next((p for p in places if isinstance(p, dict) and p.get("name") == HOME), None)
+    if home is None:
+        places.insert(0, home := {"name": HOME})
+    home["policy"] = policy
+    return data, [f"policy became the policy of jurisdiction {HOME!r}"]
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _drop_inference_price_decline,
     2: _market_as_flow,
+    3: _policy_by_jurisdiction,
 }
 
 

@@ -51,18 +51,20 @@ def load_with_overrides(path: str | Path, sets: list[str] | None) -> Scenario:
 def changes(base: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
     """The overrides that turn ``base`` into ``target`` (both ``Scenario.to_dict()`` outputs).
 
-    Labs change field by field while both hold the same labs in the same order. Otherwise the
-    whole ``labs`` list is the override: a lab cannot be added, removed or moved by dotted keys.
+    Labs (and jurisdictions) change field by field while both hold the same ones in the same
+    order. Otherwise the whole list is the override: a lab cannot be added, removed or moved by
+    dotted keys.
     """
-    same_labs = list(keys.labs_by_name(base)) == list(keys.labs_by_name(target))
+    moved = [name for name in keys.NAMED_LISTS
+             if list(keys.by_name(base, name)) != list(keys.by_name(target, name))]
     out: dict[str, Any] = {}
     for key, _, new in keys.diff(base, target):
-        if not same_labs and keys.parts(key)[0] == keys.LABS:
-            out.setdefault(keys.LABS, target[keys.LABS])
+        if keys.parts(key)[0] in moved:
+            out.setdefault(keys.parts(key)[0], target[keys.parts(key)[0]])
         elif new is not keys.ABSENT:
             out[key] = new
-    if not same_labs:
-        out.setdefault(keys.LABS, target[keys.LABS])
+    for name in moved:
+        out.setdefault(name, target[name])
     return out
 
 
@@ -75,8 +77,10 @@ def child_file_text(extends: str, overrides: dict[str, Any], full: dict[str, Any
     removed lab would come back); then the complete resolved scenario ``full`` is written.
     """
     header = [f"# {line}" for line in note.splitlines()] if note else []
-    if keys.LABS in overrides and full is not None:
-        header.append(f"# The labs differ from {extends}'s, so this file holds the whole scenario.")
+    replaced = [name for name in keys.NAMED_LISTS if name in overrides]
+    if replaced and full is not None:
+        header.append(f"# The {' and '.join(replaced)} differ from {extends}'s, so this file "
+                      "holds the whole scenario.")
         rest = {k: v for k, v in _without_nulls(full).items() if k != "schema_version"}
         body: dict[str, Any] = {"schema_version": SCHEMA_VERSION, **rest}
     else:

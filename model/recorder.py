@@ -29,7 +29,6 @@ class MetricsRecorder:
         d = self.data
         world, startups, academics, bad = model.world, model.startups, model.academics, model.bad_actors
         labs = [lab for lab in model.labs if lab.active]
-        policy = model.scenario.policy
 
         d["frontier_capability"][row] = world.frontier
         d["open_capability"][row] = world.open_capability
@@ -60,6 +59,7 @@ class MetricsRecorder:
         d["misuse_incidents"][row] = bad.incidents.sum()
         d["misuse_attempts_open"][row] = bad.attempts[OPEN_ROUTE]
         d["misuse_attempts_api"][row] = bad.attempts[API_ROUTE]
+        d["misuse_attempts_api_abroad"][row] = bad.api_attempts_abroad
         d["misuse_harm"][row] = bad.harm_usd_bn.sum()
         d["misuse_harm_open"][row] = bad.harm_usd_bn[OPEN_ROUTE]
         d["misuse_harm_api"][row] = bad.harm_usd_bn[API_ROUTE]
@@ -73,7 +73,10 @@ class MetricsRecorder:
         d["liability_strength"][row] = model.regulator.liability_strength
         d["evaluation_cost"][row] = sum(lab.evaluation_cost for lab in model.labs)
         d["public_compute_used"][row] = startups.public_compute_usd_bn + academics.public_compute_usd_bn
-        d["liability_deadweight"][row] = policy.liability.deadweight_share * d["liability_paid"][row]
+        # Deadweight by the rules where the bill is paid: each lab's jurisdiction; startups home.
+        d["liability_deadweight"][row] = sum(
+            lab.liability_paid * lab.policy.liability.deadweight_share for lab in model.labs
+        ) + startups.premiums_usd_bn * model.regulator.policy.liability.deadweight_share
         d["training_cost"][row] = sum(lab.training_spend_usd() for lab in labs) / 1e9
         d["serving_cost"][row] = startups.serving_cost_usd_bn
         d["welfare"][row] = (d["innovation"][row] - d["misuse_harm"][row]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -135,12 +135,35 @@ class Policy(Section):
         24.5, "Capability above which api-only forbids releasing weights", unit="log10 FLOP-eq",
         ge=20, le=32, lever=True, source="assumption; near the open models of early 2023",
     )
+    api_export: bool = Field(
+        True, description="Whether the APIs of labs in this jurisdiction serve users in other "
+        "jurisdictions; false is an export control (a geo-restricted API). Source: US export "
+        "controls on advanced AI (2022-25) restrict chips and model weights; geo-restricted "
+        "APIs are an assumption of the same kind.",
+        json_schema_extra={"lever": True, "unit": "", "source": "assumption (export controls)"},
+    )
     liability: Liability = Field(default_factory=Liability)
     compute_subsidy: ComputeSubsidy = Field(default_factory=ComputeSubsidy)
     evaluation: Evaluation = Field(default_factory=Evaluation)
     watermark: Watermark = Field(default_factory=Watermark)
     adaptive: Adaptive = Field(default_factory=Adaptive)
     safety_reward: SafetyReward = Field(default_factory=SafetyReward)
+
+
+class Jurisdiction(Section):
+    name: str = Field(..., min_length=1, max_length=60,
+                      description="Unique name of the jurisdiction.")
+    population_share: float = param(
+        1.0, "Weight of this jurisdiction in the populations: its share of bad actors is this "
+        "weight over the sum of all jurisdictions' weights", unit="weight", ge=0, le=1e3,
+        source="assumption; the baseline splits home 40% and abroad 60%, near the US share of "
+        "generative-AI users in 2023 (prior 25-60%)",
+    )
+    policy: Policy = Field(default_factory=Policy)
+
+
+def _home_only() -> list[Jurisdiction]:
+    return [Jurisdiction(name="home")]
 
 
 # ----------------------------------------------------------------------------------- technology
@@ -564,6 +587,11 @@ class Licence(Section):
 
 class Lab(Section):
     name: str = Field(..., min_length=1, max_length=60, description="Unique name of the lab.")
+    jurisdiction: str = Field(
+        "", max_length=60, description="Name of the jurisdiction whose regulator binds the lab "
+        "(its release regime, liability, evaluation mandate, export controls); empty means the "
+        "first jurisdiction.",
+    )
     budget_usd_m: float = param(
         50.0, "Cost of the lab's flagship training run at the start", unit="USD m", gt=0, le=1e6,
         source="AI Index 2024: GPT-4 about $78M, Gemini Ultra about $191M",
@@ -622,7 +650,13 @@ class Scenario(Section):
     steps: int = param(120, "Months simulated", unit="months", ge=1, le=600,
                        source="the policy horizon studied: ten years, 2023-2032")
     start_year: int = param(2023, "Calendar year of month 1", unit="year", ge=1990, le=2100)
-    policy: Policy = Field(default_factory=Policy)
+    jurisdictions: list[Jurisdiction] = Field(
+        default_factory=_home_only, min_length=1, max_length=20,
+        description="The jurisdictions, each with its own regulator and policy; the first is "
+        "home. Weights published anywhere are usable everywhere; APIs and deployers obey their "
+        "own jurisdiction. In dotted keys, policy.<field> sets the field in every jurisdiction "
+        "and reads it from the first.",
+    )
     technology: Technology = Field(default_factory=Technology)
     diffusion: Diffusion = Field(default_factory=Diffusion)
     race: Race = Field(default_factory=Race)
@@ -649,10 +683,41 @@ class Scenario(Section):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"lab names must be unique; repeated: {', '.join(dupes)}")
+        places = [j.name for j in self.jurisdictions]
+        repeated = sorted({n for n in places if places.count(n) > 1})
+        if repeated:
+            raise ValueError(f"jurisdiction names must be unique; repeated: {', '.join(repeated)}")
+        if sum(j.population_share for j in self.jurisdictions) <= 0:
+            raise ValueError("jurisdictions' population_share must not all be 0")
+        for lab in self.labs:
+            if lab.jurisdiction and lab.jurisdiction not in places:
+                raise ValueError(f"lab {lab.name!r} names unknown jurisdiction "
+                                 f"{lab.jurisdiction!r}; jurisdictions are {places}")
         for event in self.events:
             if event.lab != "*" and event.lab not in names:
                 raise ValueError(f"event names unknown lab {event.lab!r}; labs are {names}")
         return self
+
+    # Dotted keys may name ``policy.<field>``: the field in every jurisdiction (model.keys).
+    shorthand_tables: ClassVar[dict[str, type[Section]]] = {"policy": Policy}
+
+    @property
+    def home(self) -> Jurisdiction:
+        return self.jurisdictions[0]
+
+    @property
+    def policy(self) -> Policy:
+        """The first (home) jurisdiction's policy, as ``policy.<field>`` reads it."""
+        return self.jurisdictions[0].policy
+
+    def jurisdiction_of(self, lab: Lab) -> int:
+        """Index of the jurisdiction that binds ``lab``."""
+        names = [j.name for j in self.jurisdictions]
+        return names.index(lab.jurisdiction) if lab.jurisdiction else 0
+
+    def population_shares(self) -> list[float]:
+        weights = [j.population_share for j in self.jurisdictions]
+        return [w / sum(weights) for w in weights]
 
     # ------------------------------------------------------------------ loading and overriding
     @classmethod
@@ -687,4 +752,5 @@ class Scenario(Section):
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-__all__ = ["Scenario", "Lab", "Event", "SCHEMA_VERSION", "ValidationError"]
+__all__ = ["Scenario", "Lab", "Jurisdiction", "Policy", "Event", "SCHEMA_VERSION",
+           "ValidationError"]

@@ -117,23 +117,28 @@ def load_chain(path: str | Path, _seen: tuple[Path, ...] = ()) -> Chain:
     return load_chain(_resolve_parent(path, ref), (*_seen, resolved)) + own
 
 
-def merge_chain(chain: Chain) -> dict[str, Any]:
+def merge_chain(chain: Chain, schema: type[Model] | None = None) -> dict[str, Any]:
+    """The files of ``chain`` merged, root first. With ``schema``, each file's shorthand tables
+    (a top-level ``[policy]``) are spread as that file is merged, so a child's own jurisdiction
+    table overrides its parent's shorthand, and the parent's never overrides the child."""
     merged: dict[str, Any] = {}
-    for _, data in chain:
+    for source, data in chain:
         merged = merge(merged, data)
+        if schema is not None:
+            merged = spread_shorthands(merged, source, schema, chain)
     return merged
 
 
 def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """Deep-merge ``child`` over ``parent``.
 
-    Tables merge key by key. ``labs`` merge by name: a child's lab updates the parent's lab of
-    the same name or is added. Other lists (``events``, ``release_plan``) are replaced.
+    Tables merge key by key. ``labs`` and ``jurisdictions`` merge by name: a child's lab updates
+    the parent's lab of the same name or is added. Other lists (``events``, ``release_plan``) are replaced.
     """
     out = copy.deepcopy(parent)
     for key, value in child.items():
-        if key == "labs" and isinstance(value, list) and isinstance(out.get("labs"), list):
-            out["labs"] = _merge_labs(out["labs"], value)
+        if key in keys.NAMED_LISTS and isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = _merge_by_name(out[key], value)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
         else:
@@ -141,12 +146,13 @@ def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _merge_labs(parent: list[Any], child: list[Any]) -> list[Any]:
+def _merge_by_name(parent: list[Any], child: list[Any]) -> list[Any]:
     labs = copy.deepcopy(parent)
-    index = {lab.get("name"): i for i, lab in enumerate(labs) if isinstance(lab, dict)}
+    index = {lab["name"]: i for i, lab in enumerate(labs)
+             if isinstance(lab, dict) and isinstance(lab.get("name"), str)}
     for lab in child:
         name = lab.get("name") if isinstance(lab, dict) else None
-        if name in index:
+        if isinstance(name, str) and name in index:
             labs[index[name]] = merge(labs[index[name]], lab)
         else:
             labs.append(copy.deepcopy(lab))
@@ -156,7 +162,7 @@ def _merge_labs(parent: list[Any], child: list[Any]) -> list[Any]:
 def load_scenario(path: str | Path, schema: type[Model]) -> Model:
     """Load, merge and validate a scenario file; an error names the file that set the bad key."""
     chain = load_chain(path)
-    return validate_mapping(merge_chain(chain), str(path), schema, chain)
+    return validate_mapping(merge_chain(chain, schema), str(path), schema, chain)
 
 
 # --------------------------------------------------------------------------------- validating
@@ -168,12 +174,42 @@ def validate_mapping(data: dict[str, Any], source: str, schema: type[Model],
     at fault rather than ``source``.
     """
     data = migrate(data, source)
+    data = spread_shorthands(data, source, schema, chain)
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
         loc = tuple(exc.errors(include_url=False)[0]["loc"])
         culprit = _culprit(loc, data, chain) if chain else source
         raise _one_line(exc, data, culprit, schema) from None
+
+
+def spread_shorthands(data: dict[str, Any], source: str, schema: type[Model],
+                      chain: Chain | None = None) -> dict[str, Any]:
+    """A top-level ``[policy]`` table applies to every jurisdiction (``schema.shorthand_tables``
+    names such tables): checked on its own, so an error names ``policy.<key>``, then merged over
+    each jurisdiction's own policy table. Without jurisdictions there is one, ``home``."""
+    tables = getattr(schema, "shorthand_tables", {})
+    if not any(name in data for name in tables):
+        return data
+    out = copy.deepcopy(data)
+    for name, table in tables.items():
+        if name not in out:
+            continue
+        shorthand = out.pop(name)
+        try:
+            table.model_validate(shorthand)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            err = {**err, "loc": (name, *err["loc"])}
+            culprit = _culprit(tuple(err["loc"]), data, chain) if chain else source
+            raise _error_line(err, data, culprit, table, skip=1) from None
+        places = out.get(keys.JURISDICTIONS)
+        if not isinstance(places, list) or not places:
+            places = out[keys.JURISDICTIONS] = [{"name": "home"}]
+        for place in places:
+            if isinstance(place, dict):
+                place[name] = merge(place.get(name) or {}, shorthand)
+    return out
 
 
 def _culprit(loc: tuple[Any, ...], merged: dict[str, Any], chain: Chain) -> str:
@@ -210,12 +246,17 @@ def _depth_in(loc: tuple[Any, ...], merged: Any, own: Any) -> int:
 
 def _one_line(exc: ValidationError, data: dict[str, Any], source: str,
               schema: type[BaseModel]) -> ScenarioError:
-    err = exc.errors(include_url=False)[0]
+    return _error_line(exc.errors(include_url=False)[0], data, source, schema)
+
+
+def _error_line(err: dict[str, Any], data: dict[str, Any], source: str,
+                schema: type[BaseModel], skip: int = 0) -> ScenarioError:
+    """One validation error as a line; ``schema`` is the model at ``loc[skip:]``."""
     loc = tuple(err["loc"])
     key = keys.from_loc(loc, data)
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = field_names(schema, loc[:-1])
+        allowed = field_names(schema, loc[skip:-1])
         return ScenarioError(source, key, unknown_key_message(str(loc[-1]), allowed))
     if kind == "missing":
         return ScenarioError(source, key, "required key is missing")
@@ -237,6 +278,14 @@ def _found(value: Any, limit: int = 80) -> str:
 def apply_overrides(scenario: Model, overrides: dict[str, Any], source: str = "--set") -> Model:
     """A validated copy of ``scenario`` with the values at dotted keys replaced."""
     data = scenario.model_dump(mode="json")
+    spoken: dict[str, str] = {}  # a concrete key -> the shorthand key that set it
     for key, value in overrides.items():
         keys.set(data, key, value, source)
-    return validate_mapping(data, source, type(scenario))
+        spoken.update({each: key for each in keys.expand(data, key) if each != key})
+    try:
+        return validate_mapping(data, source, type(scenario))
+    except ScenarioError as exc:
+        said = spoken.get(exc.key)
+        if said is None:
+            raise
+        raise ScenarioError(exc.source, said, exc.problem) from None

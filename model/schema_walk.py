@@ -91,7 +91,13 @@ def _leaf(key: str, section: str, name: str, info: FieldInfo) -> Leaf:
 
 
 def leaves(model: type[BaseModel], prefix: str = "") -> Iterator[Leaf]:
-    """Every leaf of ``model`` depth first, in schema order, keyed below ``prefix``."""
+    """Every leaf of ``model`` depth first, in schema order, keyed below ``prefix``.
+
+    A model's ``shorthand_tables`` come first: tables a dotted key may name although they are
+    not fields (the scenario's ``policy.<field>`` sets the field in every jurisdiction).
+    """
+    for name, table in getattr(model, "shorthand_tables", {}).items():
+        yield from leaves(table, child(prefix, name))
     for name, info in _fields(model).items():
         key = child(prefix, name)
         table = _table(info.annotation)

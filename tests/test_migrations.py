@@ -9,6 +9,7 @@ import pytest
 
 from aiecosim.model import Scenario, ScenarioError
 from aiecosim.model import migrations
+from aiecosim.model.catalogue import find_scenario
 from aiecosim.model.scenario import SCHEMA_VERSION
 
 from support.runs import REPO, SCENARIOS
@@ -29,11 +30,11 @@ def test_version_1_file_loads_without_the_key_version_2_dropped(tmp_path, caplog
     path.write_text(VERSION_1)
     with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
         sc = Scenario.load(path)
-    assert sc.schema_version == SCHEMA_VERSION == 3
+    assert sc.schema_version == SCHEMA_VERSION == 4
     assert sc.technology.research_spillover == 0.2  # the rest of the file still applies
     assert "inference_price_decline" not in sc.to_dict()["technology"]
     [note] = [r.getMessage() for r in caplog.records]
-    assert str(path) in note and "schema_version 1 upgraded to 3" in note
+    assert str(path) in note and "schema_version 1 upgraded to 4" in note
     assert "technology.inference_price_decline" in note
 
 
@@ -62,7 +63,7 @@ def test_version_2_market_of_slots_becomes_segments(tmp_path, caplog):
     assert startups.choice_noise == pytest.approx(8.0 / 66.7, abs=1e-4)
     assert startups.fixed_cost_usd_k == 70  # keys the market still has are kept
     [note] = [r.getMessage() for r in caplog.records]
-    assert "schema_version 2 upgraded to 3" in note
+    assert "schema_version 2 upgraded to 4" in note
     for key in ("count = 40000 slots became segments = 301", "initial_active_share",
                 "entry_rate", "users_mean", "api_fee_share", "choice_noise 8.0 USD k"):
         assert key in note
@@ -145,5 +146,20 @@ def test_the_command_line_prints_the_upgrade_note_as_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     [note] = done.stderr.splitlines()
-    assert note.startswith(f"{path}: schema_version 1 upgraded to 3")
+    assert note.startswith(f"{path}: schema_version 1 upgraded to 4")
     assert f"{path}: ok" in done.stdout
+
+
+def test_version_3_policy_becomes_the_home_jurisdictions(tmp_path):
+    """A version-3 file's policy is the policy of one jurisdiction, ``home``; in a chain it
+    merges by name with the jurisdictions its parent declares."""
+    old = tmp_path / "v3.toml"
+    old.write_text('schema_version = 3\nextends = "two.toml"\nname = "v3"\n'
+                   '[policy]\nrelease_regime = "api-only"\n')
+    (tmp_path / "two.toml").write_text(
+        'schema_version = 4\nextends = "{}"\nname = "two"\n'
+        '[[jurisdictions]]\nname = "home"\n[[jurisdictions]]\nname = "abroad"\n'
+        .format(find_scenario("baseline").as_posix()))
+    sc = Scenario.load(old)
+    regimes = {j.name: j.policy.release_regime for j in sc.jurisdictions}
+    assert regimes == {"home": "api-only", "abroad": "lab-choice"}

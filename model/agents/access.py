@@ -32,6 +32,10 @@ class Access:
     liability_loading: np.ndarray = None  # share added to API prices for expected liability
     lab_state: tuple = ()  # what the per-lab arrays were built from (see ``lab_state``)
     best_api: int = -1  # index of the most capable API, or -1 when no API is available
+    # By jurisdiction (index = jurisdiction): the most capable API its residents may use (an
+    # API is geo-restricted when its lab's jurisdiction forbids export), or -1.
+    best_api_from: np.ndarray = None
+    lab_place: np.ndarray = None  # index of each lab's jurisdiction
 
     def lab_arrays(self) -> dict:
         """The per-lab arrays that depend only on ``lab_state`` (reused while it holds)."""
@@ -47,13 +51,13 @@ class Access:
 
 
 LAB_ARRAYS = ("api_capability", "api_mitigation", "monitoring", "refusal", "best_api",
-              "liability_loading")
+              "liability_loading", "best_api_from", "lab_place")
 
 
 def lab_state(model) -> tuple:
     """Everything the per-lab arrays depend on. Labs change it only when they release, change
     safety effort, lose their API or exit, so most months reuse last month's arrays."""
-    return (model.regulator.liability_strength,
+    return (*(regulator.liability_strength for regulator in model.regulators),
             *((lab.serves_api, lab.capability, lab.evaluated, lab.safety_effort)
               for lab in model.labs))
 
@@ -115,19 +119,34 @@ def lab_terms(model) -> dict[str, np.ndarray | int]:
     labs = model.labs
     serving = np.array([lab.serves_api for lab in labs])
     capability = np.array([lab.capability for lab in labs])
-    on_developer, _ = liability_shares(sc.policy.liability.bearer,
-                                       model.regulator.liability_strength)
+    # Each lab answers to its own jurisdiction's liability rules and evaluation mandate.
+    on_developer = np.array([liability_shares(lab.policy.liability.bearer,
+                                              lab.regulator.liability_strength)[0]
+                             for lab in labs])
+    effectiveness = np.array([lab.policy.evaluation.effectiveness for lab in labs])
     risk = marginal_uplift(capability, sc.misuse.harm_threshold, sc.misuse.uplift_scale,
                            sc.misuse.uplift_exponent)
     pass_through = sc.populations.startups.api_liability_pass_through
     evaluated = np.array([lab.evaluated for lab in labs])
     effort = np.array([lab.safety_effort for lab in labs])
     api_capability = np.where(serving, capability, -np.inf)
+    place = np.array([lab.place for lab in labs], dtype=np.intp)
+    exports = np.array([lab.policy.api_export for lab in labs])
     return dict(
         api_capability=api_capability,
         liability_loading=pass_through * on_developer * risk,
-        api_mitigation=np.where(evaluated, 1.0 - sc.policy.evaluation.effectiveness, 1.0),
+        api_mitigation=np.where(evaluated, 1.0 - effectiveness, 1.0),
         monitoring=np.array([lab.monitoring for lab in labs]),
         refusal=sc.misuse.api_refusal * effort,
-        best_api=int(np.argmax(api_capability)) if serving.any() else -1,
+        best_api=best_api(api_capability, serving),
+        best_api_from=np.array([best_api(api_capability, serving & ((place == j) | exports))
+                                for j in range(len(sc.jurisdictions))], dtype=np.intp),
+        lab_place=place,
     )
+
+
+def best_api(api_capability: np.ndarray, reachable: np.ndarray) -> int:
+    """Index of the most capable API among the reachable ones, or -1 when none is."""
+    if not reachable.any():
+        return -1
+    return int(np.argmax(np.where(reachable, api_capability, -np.inf)))

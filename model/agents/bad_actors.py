@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 
@@ -24,6 +26,45 @@ from aiecosim.model.kernels.misuse import (
 from aiecosim.model.kernels.policy import watermark_block
 
 F32 = np.float32
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What bad actors in each jurisdiction can reach this month (index = jurisdiction)."""
+
+    lab: np.ndarray  # the most capable API open to them (-1: none)
+    api_gain: np.ndarray  # uplift through that API after mitigation and refusals
+    monitoring: np.ndarray  # its chance per month of detecting an abuser
+    p_attempt: np.ndarray  # chance an engaged actor attempts misuse this month
+    strip_cost: float  # USD to strip safeguards from open weights (the same everywhere)
+    blocked: np.ndarray  # share of success watermarks remove, [jurisdiction, route]
+
+
+def reach_by_place(model, flop_per_usd_month1: float) -> Reach:
+    """Each jurisdiction's route to capability. Public weights are usable everywhere; an API
+    serves a jurisdiction unless its lab's jurisdiction forbids export. Watermark mandates bind
+    the open route where the actor lives and the API route where the API's lab is."""
+    m, access = model.scenario.misuse, model.access
+    labs = access.best_api_from
+    api_capability = np.where(labs >= 0, access.api_capability.take(labs), -np.inf)
+    mitigation = np.where(labs >= 0, access.api_mitigation.take(labs), 1.0)
+    refusal = np.where(labs >= 0, access.refusal.take(labs), 1.0)
+    uplift = np.where(labs >= 0, marginal_uplift(api_capability, m.harm_threshold,
+                                                 m.uplift_scale, m.uplift_exponent), 0.0)
+    factor = route_cost_factor(flop_per_usd_month1, model.world.flop_per_usd)
+    strip_cost = m.strip_cost_usd * factor
+    open_cost = strip_cost if access.open_available else np.inf
+    p_attempt = np.array([
+        attempt_probability(m.attempt_rate, m.attempt_reference_cost_usd,
+                            min(open_cost, m.api_access_cost_usd * factor if lab >= 0 else np.inf),
+                            m.attempt_cost_elasticity) for lab in labs])
+    marks = np.array([watermark_block(j.policy.watermark.mandate,
+                                      j.policy.watermark.api_effectiveness,
+                                      j.policy.watermark.open_compliance)
+                      for j in model.scenario.jurisdictions])
+    return Reach(lab=labs, api_gain=uplift * mitigation * (1.0 - refusal),
+                 monitoring=np.where(labs >= 0, access.monitoring.take(labs), 0.0),
+                 p_attempt=p_attempt, strip_cost=strip_cost, blocked=marks)
 
 
 class BadActorPopulation(mesa.Agent):
@@ -52,9 +93,10 @@ class BadActorPopulation(mesa.Agent):
         self.resources_usd = p.resources_usd_median * np.exp(p.resources_sigma * draws[1])
         self.evasion = evasion(self.skill, p.evasion_per_skill)
         self.banned_until = np.zeros(n, dtype=np.int32)
-        mark = model.scenario.policy.watermark  # share of success it removes, by route
-        self.watermark = watermark_block(mark.mandate, mark.api_effectiveness,
-                                         mark.open_compliance).astype(F32)
+        # Where each actor lives; one jurisdiction draws nothing, so its runs stay as they were.
+        shares = model.scenario.population_shares()
+        self.place = np.zeros(n, dtype=np.intp) if len(shares) == 1 \
+            else rng.choice(len(shares), size=n, p=shares)
         tech = model.scenario.technology
         self.flop_per_usd_month1 = tech.flop_per_usd * tech.flop_per_usd_growth ** (1 / 12)
         self.reset_month_totals()
@@ -64,7 +106,8 @@ class BadActorPopulation(mesa.Agent):
         self.incidents = np.zeros(3, dtype=np.int64)
         self.harm_usd_bn = np.zeros(3)  # includes the catastrophic tail's expectation
         self.bans = 0
-        self.api_lab = -1
+        self.api_harm_by_lab = np.zeros(len(self.model.labs))  # USD bn through each API
+        self.api_attempts_abroad = 0  # API attempts by actors outside the API's jurisdiction
         self.engaged = 0
         self.tail_expected_usd_bn = 0.0
         self.tail_sampled_usd_bn = 0.0
@@ -84,37 +127,27 @@ class BadActorPopulation(mesa.Agent):
         self.engaged = int(self.tier_size[joined].sum())
         open_uplift = float(marginal_uplift(access.open_capability, m.harm_threshold,
                                             m.uplift_scale, u_exp))
-        lab = access.best_api  # abusers go to the most capable API on offer
-        self.api_lab = lab
-        if lab >= 0:
-            api_capability = float(access.api_capability[lab])
-            api_uplift = float(marginal_uplift(api_capability, m.harm_threshold, m.uplift_scale,
-                                               u_exp) * access.api_mitigation[lab])
-            refusal, monitoring = float(access.refusal[lab]), float(access.monitoring[lab])
-        else:
-            api_capability, api_uplift, refusal, monitoring = -np.inf, 0.0, 1.0, 0.0
-
-        # Access gets cheaper as compute does; cheaper access brings more attempts.
-        factor = route_cost_factor(self.flop_per_usd_month1, model.world.flop_per_usd)
-        strip_cost = m.strip_cost_usd * factor
-        open_cost = strip_cost if access.open_available else np.inf
-        api_cost = m.api_access_cost_usd * factor if lab >= 0 else np.inf
-        p_attempt = attempt_probability(m.attempt_rate, m.attempt_reference_cost_usd,
-                                        min(open_cost, api_cost), m.attempt_cost_elasticity)
+        reach = reach_by_place(model, self.flop_per_usd_month1)  # the API each jurisdiction can use, and its terms
 
         draw = model.rng.random(self.evasion.size, dtype=F32)
-        who = np.flatnonzero((draw < p_attempt) & joined[self.tier])
+        who = np.flatnonzero((draw < reach.p_attempt.take(self.place)) & joined[self.tier])
+        place = self.place[who]
         u = model.rng.random((2, who.size), dtype=F32)
-        detect = F32(monitoring) * self.evasion[who]
-        api_gain = api_uplift * (1.0 - refusal)
-        api_expected = F32(api_gain) * (1.0 - detect)
+        detect = reach.monitoring.astype(F32).take(place) * self.evasion[who]
+        api_gain = reach.api_gain.astype(F32).take(place)
+        api_expected = api_gain * (1.0 - detect)
         api_expected[self.banned_until[who] > month] = 0.0  # revoked access
-        kept = open_uplift_kept(strip_success(self.resources_usd[who], strip_cost),
+        kept = open_uplift_kept(strip_success(self.resources_usd[who], reach.strip_cost),
                                 m.unstripped_uplift_share)
         route, uplift = choose_route(F32(open_uplift) * kept, api_expected, api_gain)
+        api_lab = reach.lab.take(place)
+        # The open route's watermark is the actor's jurisdiction's; the API's, its lab's.
+        mark_place = np.where(route == API_ROUTE, access.lab_place.take(np.maximum(api_lab, 0)),
+                              place)
+        blocked = reach.blocked.astype(F32)[mark_place, route]
 
         p_success = attack_success_probability(uplift, self.skill[who],
-                                               F32(model.world.defense), self.watermark[route])
+                                               F32(model.world.defense), blocked)
         succeeded = u[0] < p_success
         detected = (route == API_ROUTE) & (u[1] < detect)
         self.banned_until[who[detected]] = month + m.ban_months  # the lab revokes their access
@@ -129,14 +162,23 @@ class BadActorPopulation(mesa.Agent):
         self.harm_usd_bn = np.bincount(route[succeeded], weights=per_incident[succeeded],
                                        minlength=3).astype(float)
         self.harm_usd_bn[0] = 0.0
-        best_route = API_ROUTE if lab >= 0 and api_capability >= access.open_capability \
-            else OPEN_ROUTE
-        self.add_tail(best, best_route)
+        by_api = route == API_ROUTE
+        self.api_attempts_abroad = int((access.lab_place.take(api_lab[by_api]) != place[by_api])
+                                       .sum())
+        hit = by_api & succeeded
+        self.api_harm_by_lab = np.bincount(api_lab[hit], weights=per_incident[hit],
+                                           minlength=len(model.labs)).astype(float)
+        lab = access.best_api
+        best_route = API_ROUTE if lab >= 0 and access.api_capability[lab] >= \
+            access.open_capability else OPEN_ROUTE
+        tail = self.add_tail(best, best_route)
+        self.api_harm_by_lab += tail_by_api(float(tail[API_ROUTE]), api_lab[by_api], lab,
+                                            len(model.labs))
 
-    def add_tail(self, best_accessible: float, best_route: int) -> None:
+    def add_tail(self, best_accessible: float, best_route: int) -> np.ndarray:
         """The catastrophic tail: its expectation joins this month's harm (by route, as the
         attempts went; on the best model's route when nobody attempted); one draw samples an
-        event, reported for illustration only."""
+        event, reported for illustration only. Returns the expectation by route."""
         m = self.model.scenario.misuse
         tail = m.tail
         uplift = float(marginal_uplift(float(best_accessible), m.harm_threshold, m.uplift_scale,
@@ -144,7 +186,20 @@ class BadActorPopulation(mesa.Agent):
         p_month = tail_probability(uplift, tail.annual_probability, tail.capability_elasticity) \
             if self.engaged else 0.0
         self.tail_expected_usd_bn = p_month * tail.harm_usd_bn
-        self.harm_usd_bn += split_by_attempts(self.tail_expected_usd_bn, self.attempts,
-                                              best_route)
+        by_route = split_by_attempts(self.tail_expected_usd_bn, self.attempts, best_route)
+        self.harm_usd_bn += by_route
         self.tail_events = int(self.model.rng.random() < p_month)
         self.tail_sampled_usd_bn = self.tail_events * tail.harm_usd_bn
+        return by_route
+
+
+def tail_by_api(total: float, lab_of_api_attempts: np.ndarray, best_api: int,
+                labs: int) -> np.ndarray:
+    """The tail's share on the API route, by lab: as this month's API attempts went; on the
+    most capable API when nobody attempted through one."""
+    out = np.zeros(labs)
+    if lab_of_api_attempts.size:
+        out += total * np.bincount(lab_of_api_attempts, minlength=labs) / lab_of_api_attempts.size
+    elif best_api >= 0:
+        out[best_api] = total
+    return out

@@ -42,6 +42,9 @@ class FrontierLab(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.spec = spec
+        self.place = model.scenario.jurisdiction_of(spec)  # whose regulator binds the lab
+        self.regulator = model.regulators[self.place]
+        self.policy = self.regulator.policy
         self.active = True
         self.api_open = True  # its API serves customers (an event can cut it)
         self.safety_effort = spec.safety
@@ -109,7 +112,7 @@ class FrontierLab(mesa.Agent):
     def set_safety_effort(self) -> None:
         """Safety effort under the race pressure the lab faces this month (see race_pressures)."""
         pressure = self.model.race_pressures()[self.index]
-        reward = self.model.regulator.safety_reward
+        reward = self.regulator.safety_reward
         self.safety_effort = float(safety_effort(self.spec.safety, pressure, reward))
 
     def train(self, month: int) -> None:
@@ -121,7 +124,7 @@ class FrontierLab(mesa.Agent):
             cost, world.flop_per_usd, world.algorithmic_log10, self.spec.skill,
             self.safety_effort, sc.race.safety_tax,
         ))
-        ev = sc.policy.evaluation
+        ev = self.policy.evaluation
         evaluated = evaluation_applies(flop, ev.mandate, ev.compute_threshold_flop)
         delay = ev.delay_months if evaluated else 0
         if evaluated:
@@ -141,8 +144,9 @@ class FrontierLab(mesa.Agent):
             self.model.publish_weights(self)
 
     def choose_release_mode(self, trained: TrainedModel) -> int:
-        sc, regulator = self.model.scenario, self.model.regulator
-        allowed = allowed_modes(regulator.regime, trained.capability, sc.policy.api_only_threshold)
+        sc, regulator = self.model.scenario, self.regulator
+        allowed = allowed_modes(regulator.regime, trained.capability,
+                                self.policy.api_only_threshold)
         if self.plan:
             planned = MODES.index(self.plan.pop(0))
             if allowed[planned]:
@@ -152,8 +156,9 @@ class FrontierLab(mesa.Agent):
         # developer is blamed and, under developer liability, billed for.
         risk = float(marginal_uplift(trained.capability, m.harm_threshold, m.uplift_scale,
                                      m.uplift_exponent))
-        on_developer, _ = liability_shares(sc.policy.liability.bearer, regulator.liability_strength)
-        ev = sc.policy.evaluation
+        on_developer, _ = liability_shares(self.policy.liability.bearer,
+                                           regulator.liability_strength)
+        ev = self.policy.evaluation
         payoffs = release_payoffs(
             openness=self.spec.openness,
             monitoring=self.monitoring,

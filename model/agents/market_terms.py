@@ -77,7 +77,8 @@ class MarketTerms:
         """What each kind of base offers this month (see ``Terms``)."""
         p = self.params
         access, world, m = model.access, model.world, model.scenario.misuse
-        _, on_deployer = liability_shares(model.scenario.policy.liability.bearer,
+        # Startups deploy under the home jurisdiction's rules (not split by jurisdiction yet).
+        _, on_deployer = liability_shares(model.regulator.policy.liability.bearer,
                                           model.regulator.liability_strength)
         n_open, empty = self.n_open, self.empty
         capability = self._capability

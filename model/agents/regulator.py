@@ -9,11 +9,15 @@ from aiecosim.model.kernels.policy import should_tighten, subsidy_pools
 
 
 class Regulator(mesa.Agent):
-    """One jurisdiction's regulator. Its levers start from the scenario's policy table."""
+    """One jurisdiction's regulator. Its levers start from that jurisdiction's policy table; it
+    binds the labs (and their APIs) of its jurisdiction only."""
 
-    def __init__(self, model: mesa.Model) -> None:
+    def __init__(self, model: mesa.Model, place: int = 0) -> None:
         super().__init__(model)
-        policy = model.scenario.policy
+        self.place = place
+        jurisdiction = model.scenario.jurisdictions[place]
+        self.name = jurisdiction.name
+        policy = jurisdiction.policy
         self.policy = policy
         self.regime = policy.release_regime
         self.liability_strength = policy.liability.strength

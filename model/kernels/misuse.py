@@ -85,15 +85,16 @@ def attempt_probability(attempt_rate: float, reference_cost: float, access_cost:
         return 1.0 if attempt_rate > 0.0 else 0.0
 
 
-def choose_route(open_gain: np.ndarray, api_expected: np.ndarray, api_gain: float,
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def choose_route(open_gain: np.ndarray, api_expected: np.ndarray,
+                 api_gain: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     """Each actor's access route and the uplift it gives them.
 
     Args:
         open_gain: uplift each actor gets from the best open weights.
         api_expected: uplift each actor expects from the best API, after refusals and discounted
             by the chance of detection (zero for banned actors).
-        api_gain: uplift an API gives after refusals, when not detected.
+        api_gain: uplift an API gives after refusals, when not detected (each actor's API, or
+            one for all).
     """
     use_api = api_expected > open_gain
     route = np.where(use_api, API_ROUTE, OPEN_ROUTE).astype(np.int8)

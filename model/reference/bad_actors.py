@@ -18,19 +18,17 @@ from aiecosim.model.kernels.misuse import (
     NO_ROUTE,
     OPEN_ROUTE,
     attack_success_probability,
-    attempt_probability,
     choose_route,
     evasion,
     marginal_uplift,
     open_uplift_kept,
-    route_cost_factor,
     split_by_attempts,
     strip_success,
     tail_probability,
     tier_members,
     tiers_joined,
 )
-from aiecosim.model.kernels.policy import watermark_block
+from aiecosim.model.agents.bad_actors import reach_by_place, tail_by_api
 
 
 class BadActor(mesa.Agent):
@@ -48,29 +46,37 @@ class BadActor(mesa.Agent):
         self.resources_usd = p.resources_usd_median * math.exp(p.resources_sigma * z_money)
         self.evasion = float(evasion(np.float64(self.skill), p.evasion_per_skill))
         self.banned_until = 0
+        shares = model.scenario.population_shares()
+        self.place = 0 if len(shares) == 1 else int(model.rng.choice(len(shares), p=shares))
 
     def step(self) -> None:
         """Maybe attempt misuse: choose a route, meet the defence, risk detection and a ban."""
         c, rng = self.cohort, self.model.rng
         if not c.joined[self.tier]:
             return  # capability has not yet reached what this tier acts on
-        if rng.random() >= c.p_attempt:
+        reach, here = c.reach, self.place
+        if rng.random() >= reach.p_attempt[here]:
             return  # most actors do nothing in a given month
-        detect = c.monitoring * self.evasion
-        api_expected = 0.0 if self.banned_until > c.month else c.api_gain * (1.0 - detect)
-        kept = float(open_uplift_kept(strip_success(self.resources_usd, c.strip_cost),
+        detect = reach.monitoring[here] * self.evasion
+        api_gain = reach.api_gain[here]
+        api_expected = 0.0 if self.banned_until > c.month else api_gain * (1.0 - detect)
+        kept = float(open_uplift_kept(strip_success(self.resources_usd, reach.strip_cost),
                                       c.unstripped_share))
-        route, uplift = choose_route(c.open_uplift * kept, api_expected, c.api_gain)
+        route, uplift = choose_route(c.open_uplift * kept, api_expected, api_gain)
         route, uplift = int(route), float(uplift)
         if route == NO_ROUTE:
             return
+        lab = int(reach.lab[here])
+        # The open route's watermark is the actor's jurisdiction's; the API's, its lab's.
+        mark_place = int(c.lab_place[lab]) if route == API_ROUTE else here
         p_success = float(attack_success_probability(uplift, self.skill, c.defense,
-                                                     c.blocked[route]))
+                                                     reach.blocked[mark_place, route]))
         succeeded = rng.random() < p_success
         detected = route == API_ROUTE and rng.random() < detect
         if detected:
             self.banned_until = c.month + c.ban_months  # the lab revokes their access
-        c.count_attempt(route, succeeded, uplift, detected)
+        c.count_attempt(route, succeeded, uplift, detected,
+                        lab if route == API_ROUTE else -1, here)
 
 
 class BadActorCohort:
@@ -100,7 +106,9 @@ class BadActorCohort:
         self.incidents = np.zeros(3, dtype=np.int64)
         self.harm_usd_bn = np.zeros(3)  # includes the catastrophic tail's expectation
         self.bans = 0
-        self.api_lab = -1
+        self.api_harm_by_lab = np.zeros(len(self.model.labs))  # USD bn through each API
+        self.api_labs: list[int] = []  # the lab of each API attempt this month
+        self.api_attempts_abroad = 0
         self.engaged = 0
         self.tail_expected_usd_bn = 0.0
         self.tail_sampled_usd_bn = 0.0
@@ -117,7 +125,7 @@ class BadActorCohort:
         """What every actor faces alike: who has joined, the chance of an attempt, uplift on
         each route, refusals, monitoring, defence."""
         model = self.model
-        m, policy, access = model.scenario.misuse, model.scenario.policy, model.access
+        m, access = model.scenario.misuse, model.access
         self.month = model.steps
         self.ban_months = m.ban_months
         self.unstripped_share = m.unstripped_uplift_share
@@ -127,35 +135,27 @@ class BadActorCohort:
         self.engaged = int(self.tier_size[self.joined].sum())
         self.open_uplift = float(marginal_uplift(access.open_capability, m.harm_threshold,
                                                  m.uplift_scale, m.uplift_exponent))
-        lab = access.best_api  # abusers go to the most capable API on offer
-        self.api_lab = lab
-        if lab >= 0:
-            api_capability = float(access.api_capability[lab])
-            api_uplift = float(marginal_uplift(api_capability, m.harm_threshold, m.uplift_scale,
-                                               m.uplift_exponent) * access.api_mitigation[lab])
-            refusal, self.monitoring = float(access.refusal[lab]), float(access.monitoring[lab])
-        else:
-            api_capability, api_uplift, refusal, self.monitoring = -np.inf, 0.0, 1.0, 0.0
-        self.api_gain = api_uplift * (1.0 - refusal)
-        factor = route_cost_factor(self.flop_per_usd_month1, model.world.flop_per_usd)
-        self.strip_cost = m.strip_cost_usd * factor
-        open_cost = self.strip_cost if access.open_available else math.inf
-        api_cost = m.api_access_cost_usd * factor if lab >= 0 else math.inf
-        self.p_attempt = attempt_probability(m.attempt_rate, m.attempt_reference_cost_usd,
-                                             min(open_cost, api_cost), m.attempt_cost_elasticity)
-        self.blocked = watermark_block(policy.watermark.mandate, policy.watermark.api_effectiveness,
-                                       policy.watermark.open_compliance)
+        self.reach = reach_by_place(model, self.flop_per_usd_month1)
+        self.lab_place = access.lab_place
         self.defense = model.world.defense
-        self.best_route = API_ROUTE if lab >= 0 and api_capability >= access.open_capability \
-            else OPEN_ROUTE
+        lab = access.best_api
+        self.best_api = lab
+        self.best_route = API_ROUTE if lab >= 0 and access.api_capability[lab] >= \
+            access.open_capability else OPEN_ROUTE
 
-    def count_attempt(self, route: int, succeeded: bool, uplift: float, detected: bool) -> None:
+    def count_attempt(self, route: int, succeeded: bool, uplift: float, detected: bool,
+                      lab: int, place: int) -> None:
         """Add one attempt to the month's totals; harm counts only the uplift over no AI."""
         self.attempts[route] += 1
         self.bans += detected
+        if lab >= 0:
+            self.api_labs.append(lab)
+            self.api_attempts_abroad += int(self.lab_place[lab] != place)
         if succeeded:
             self.incidents[route] += 1
             self.harm_usd_bn[route] += uplift * self.harm_per_uplift
+            if lab >= 0:
+                self.api_harm_by_lab[lab] += uplift * self.harm_per_uplift
 
     def add_tail(self) -> None:
         """The catastrophic tail's expectation joins the harm by route; one draw samples it."""
@@ -166,7 +166,10 @@ class BadActorCohort:
         p_month = tail_probability(uplift, tail.annual_probability, tail.capability_elasticity) \
             if self.engaged else 0.0
         self.tail_expected_usd_bn = p_month * tail.harm_usd_bn
-        self.harm_usd_bn += split_by_attempts(self.tail_expected_usd_bn, self.attempts,
-                                              self.best_route)
+        by_route = split_by_attempts(self.tail_expected_usd_bn, self.attempts, self.best_route)
+        self.harm_usd_bn += by_route
+        self.api_harm_by_lab += tail_by_api(float(by_route[API_ROUTE]),
+                                            np.array(self.api_labs, dtype=np.intp),
+                                            self.best_api, len(self.model.labs))
         self.tail_events = int(self.model.rng.random() < p_month)
         self.tail_sampled_usd_bn = self.tail_events * tail.harm_usd_bn

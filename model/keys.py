@@ -5,8 +5,9 @@ A dotted key such as ``policy.liability.strength`` names one value of a scenario
 scenario files merge labs by name; a position (``labs.0.openness``) works where no lab has that
 name. Jurisdictions are addressed the same way, ``jurisdictions.home.policy.release_regime``,
 and ``policy.<field>`` is shorthand for that field in every jurisdiction (a coordinated policy);
-read, it gives the first (home) jurisdiction's value. ``--set``, design files, the dashboard's controls and URL, and ``aiecosim scenario diff``
-all speak this one language, so they are all built on these functions.
+read, it gives the first (home) jurisdiction's value. ``--set``, design files, the dashboard's
+controls and URL, and ``aiecosim scenario diff`` all speak this one language, so they are all
+built on these functions.
 """
 
 from __future__ import annotations

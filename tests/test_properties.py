@@ -19,8 +19,8 @@ from aiecosim.model.schema_walk import Leaf, leaves
 SHARES = ("labs_open_share", "startups_open_share", "compute_share_top3", "liability_strength",
           "safety_effort")
 COUNTS = ("labs_active", "startups_active", "misuse_attempts", "misuse_incidents",
-          "misuse_attempts_open", "misuse_attempts_api", "misuse_attempts_api_abroad", "tail_events", "bad_actors_engaged",
-          "api_bans")
+          "misuse_attempts_open", "misuse_attempts_api", "misuse_attempts_api_abroad",
+          "tail_events", "bad_actors_engaged", "api_bans")
 NON_NEGATIVE = ("innovation", "academic_output", "safety_research", "defense_capacity",
                 "misuse_harm", "misuse_harm_open", "misuse_harm_api", "tail_harm_expected",
                 "tail_harm_sampled", "liability_paid",

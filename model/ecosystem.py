@@ -12,7 +12,6 @@ from aiecosim.model.agents.lab import FrontierLab
 from aiecosim.model.agents.regulator import Regulator
 from aiecosim.model.agents.startups import StartupPopulation
 from aiecosim.model.kernels.misuse import OPEN_ROUTE
-from aiecosim.model.kernels.policy import liability_shares
 from aiecosim.model.kernels.race import race_pressure
 from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
 from aiecosim.model.recorder import MetricsRecorder
@@ -151,8 +150,7 @@ class EcosystemModel(mesa.Model):
             attributed[self.world.open_origin] += harm[OPEN_ROUTE]
         for lab, lab_harm in zip(self.labs, attributed):
             if lab.active:
-                on_developer, _ = liability_shares(lab.policy.liability.bearer,
-                                                   lab.regulator.liability_strength)
+                on_developer, _ = lab.regulator.liability_split()
                 lab.pay_liability(float(lab_harm * on_developer))
 
     def safety_research(self) -> float:

@@ -133,7 +133,8 @@ def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     """Deep-merge ``child`` over ``parent``.
 
     Tables merge key by key. ``labs`` and ``jurisdictions`` merge by name: a child's lab updates
-    the parent's lab of the same name or is added. Other lists (``events``, ``release_plan``) are replaced.
+    the parent's lab of the same name or is added. Other lists (``events``, ``release_plan``)
+    are replaced.
     """
     out = copy.deepcopy(parent)
     for key, value in child.items():
@@ -147,16 +148,16 @@ def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 
 def _merge_by_name(parent: list[Any], child: list[Any]) -> list[Any]:
-    labs = copy.deepcopy(parent)
-    index = {lab["name"]: i for i, lab in enumerate(labs)
-             if isinstance(lab, dict) and isinstance(lab.get("name"), str)}
-    for lab in child:
-        name = lab.get("name") if isinstance(lab, dict) else None
+    items = copy.deepcopy(parent)
+    index = {item["name"]: i for i, item in enumerate(items)
+             if isinstance(item, dict) and isinstance(item.get("name"), str)}
+    for item in child:
+        name = item.get("name") if isinstance(item, dict) else None
         if isinstance(name, str) and name in index:
-            labs[index[name]] = merge(labs[index[name]], lab)
+            items[index[name]] = merge(items[index[name]], item)
         else:
-            labs.append(copy.deepcopy(lab))
-    return labs
+            items.append(copy.deepcopy(item))
+    return items
 
 
 def load_scenario(path: str | Path, schema: type[Model]) -> Model:

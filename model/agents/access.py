@@ -9,7 +9,6 @@ import numpy as np
 
 from aiecosim.model.kernels.market import api_markups, serving_cost
 from aiecosim.model.kernels.misuse import marginal_uplift
-from aiecosim.model.kernels.policy import liability_shares
 
 
 @dataclass(frozen=True)
@@ -120,9 +119,7 @@ def lab_terms(model) -> dict[str, np.ndarray | int]:
     serving = np.array([lab.serves_api for lab in labs])
     capability = np.array([lab.capability for lab in labs])
     # Each lab answers to its own jurisdiction's liability rules and evaluation mandate.
-    on_developer = np.array([liability_shares(lab.policy.liability.bearer,
-                                              lab.regulator.liability_strength)[0]
-                             for lab in labs])
+    on_developer = np.array([lab.regulator.liability_split()[0] for lab in labs])
     effectiveness = np.array([lab.policy.evaluation.effectiveness for lab in labs])
     risk = marginal_uplift(capability, sc.misuse.harm_threshold, sc.misuse.uplift_scale,
                            sc.misuse.uplift_exponent)

@@ -38,6 +38,15 @@ class Reach:
     p_attempt: np.ndarray  # chance an engaged actor attempts misuse this month
     strip_cost: float  # USD to strip safeguards from open weights (the same everywhere)
     blocked: np.ndarray  # share of success watermarks remove, [jurisdiction, route]
+    lab_place: np.ndarray  # index of each lab's jurisdiction
+
+    def watermark(self, place, route):
+        """Share of success watermarks remove for actors living in ``place`` on ``route``
+        (arrays or single values): the open route's mandate is the actor's jurisdiction's, the
+        API's the jurisdiction of the lab serving that actor's jurisdiction."""
+        api_lab = np.maximum(self.lab.take(place), 0)
+        mark_place = np.where(route == API_ROUTE, self.lab_place.take(api_lab), place)
+        return self.blocked[mark_place, route]
 
 
 def reach_by_place(model, flop_per_usd_month1: float) -> Reach:
@@ -64,7 +73,8 @@ def reach_by_place(model, flop_per_usd_month1: float) -> Reach:
                       for j in model.scenario.jurisdictions])
     return Reach(lab=labs, api_gain=uplift * mitigation * (1.0 - refusal),
                  monitoring=np.where(labs >= 0, access.monitoring.take(labs), 0.0),
-                 p_attempt=p_attempt, strip_cost=strip_cost, blocked=marks)
+                 p_attempt=p_attempt, strip_cost=strip_cost, blocked=marks,
+                 lab_place=access.lab_place)
 
 
 class BadActorPopulation(mesa.Agent):
@@ -127,7 +137,7 @@ class BadActorPopulation(mesa.Agent):
         self.engaged = int(self.tier_size[joined].sum())
         open_uplift = float(marginal_uplift(access.open_capability, m.harm_threshold,
                                             m.uplift_scale, u_exp))
-        reach = reach_by_place(model, self.flop_per_usd_month1)  # the API each jurisdiction can use, and its terms
+        reach = reach_by_place(model, self.flop_per_usd_month1)  # each jurisdiction's API
 
         draw = model.rng.random(self.evasion.size, dtype=F32)
         who = np.flatnonzero((draw < reach.p_attempt.take(self.place)) & joined[self.tier])
@@ -141,10 +151,7 @@ class BadActorPopulation(mesa.Agent):
                                 m.unstripped_uplift_share)
         route, uplift = choose_route(F32(open_uplift) * kept, api_expected, api_gain)
         api_lab = reach.lab.take(place)
-        # The open route's watermark is the actor's jurisdiction's; the API's, its lab's.
-        mark_place = np.where(route == API_ROUTE, access.lab_place.take(np.maximum(api_lab, 0)),
-                              place)
-        blocked = reach.blocked.astype(F32)[mark_place, route]
+        blocked = reach.watermark(place, route).astype(F32)
 
         p_success = attack_success_probability(uplift, self.skill[who],
                                                F32(model.world.defense), blocked)

@@ -9,7 +9,7 @@ import numpy as np
 
 from aiecosim.model.kernels.frontier import run_capability
 from aiecosim.model.kernels.misuse import marginal_uplift
-from aiecosim.model.kernels.policy import evaluation_applies, liability_shares
+from aiecosim.model.kernels.policy import evaluation_applies
 from aiecosim.model.kernels.race import safety_effort
 from aiecosim.model.kernels.release import (
     API,
@@ -156,8 +156,7 @@ class FrontierLab(mesa.Agent):
         # developer is blamed and, under developer liability, billed for.
         risk = float(marginal_uplift(trained.capability, m.harm_threshold, m.uplift_scale,
                                      m.uplift_exponent))
-        on_developer, _ = liability_shares(self.policy.liability.bearer,
-                                           regulator.liability_strength)
+        on_developer, _ = regulator.liability_split()
         ev = self.policy.evaluation
         payoffs = release_payoffs(
             openness=self.spec.openness,

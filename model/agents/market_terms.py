@@ -20,7 +20,6 @@ from aiecosim.model.kernels.market import (
     serving_cost,
 )
 from aiecosim.model.kernels.misuse import marginal_uplift
-from aiecosim.model.kernels.policy import liability_shares
 
 F32 = np.float32
 USD_PER_K = 1000.0  # unit conversion: startups' accounts are in USD thousands
@@ -78,8 +77,7 @@ class MarketTerms:
         p = self.params
         access, world, m = model.access, model.world, model.scenario.misuse
         # Startups deploy under the home jurisdiction's rules (not split by jurisdiction yet).
-        _, on_deployer = liability_shares(model.regulator.policy.liability.bearer,
-                                          model.regulator.liability_strength)
+        _, on_deployer = model.regulator.liability_split()
         n_open, empty = self.n_open, self.empty
         capability = self._capability
         capability[:n_open] = access.public_quality

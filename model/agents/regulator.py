@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from aiecosim.model.kernels.policy import should_tighten, subsidy_pools
+from aiecosim.model.kernels.policy import liability_shares, should_tighten, subsidy_pools
 
 
 class Regulator(mesa.Agent):
@@ -31,6 +31,11 @@ class Regulator(mesa.Agent):
             policy.compute_subsidy.budget_usd_bn, policy.compute_subsidy.academic_share,
             policy.compute_subsidy.take_up,
         )
+
+    def liability_split(self) -> tuple[float, float]:
+        """Shares of attributable harm that developers and deployers pay under the liability
+        in force here (the bearer and today's strength)."""
+        return liability_shares(self.policy.liability.bearer, self.liability_strength)
 
     def observe(self, harm_usd_bn: float) -> None:
         """Note this month's misuse harm, once it is known; policy reacts to it later."""

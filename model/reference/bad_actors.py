@@ -67,10 +67,8 @@ class BadActor(mesa.Agent):
         if route == NO_ROUTE:
             return
         lab = int(reach.lab[here])
-        # The open route's watermark is the actor's jurisdiction's; the API's, its lab's.
-        mark_place = int(c.lab_place[lab]) if route == API_ROUTE else here
         p_success = float(attack_success_probability(uplift, self.skill, c.defense,
-                                                     reach.blocked[mark_place, route]))
+                                                     float(reach.watermark(here, route))))
         succeeded = rng.random() < p_success
         detected = route == API_ROUTE and rng.random() < detect
         if detected:
@@ -136,7 +134,6 @@ class BadActorCohort:
         self.open_uplift = float(marginal_uplift(access.open_capability, m.harm_threshold,
                                                  m.uplift_scale, m.uplift_exponent))
         self.reach = reach_by_place(model, self.flop_per_usd_month1)
-        self.lab_place = access.lab_place
         self.defense = model.world.defense
         lab = access.best_api
         self.best_api = lab
@@ -150,7 +147,7 @@ class BadActorCohort:
         self.bans += detected
         if lab >= 0:
             self.api_labs.append(lab)
-            self.api_attempts_abroad += int(self.lab_place[lab] != place)
+            self.api_attempts_abroad += int(self.reach.lab_place[lab] != place)
         if succeeded:
             self.incidents[route] += 1
             self.harm_usd_bn[route] += uplift * self.harm_per_uplift

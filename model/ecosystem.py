@@ -9,10 +9,10 @@ from aiecosim.model.agents.academics import AcademicPopulation
 from aiecosim.model.agents.access import Access, build_access
 from aiecosim.model.agents.bad_actors import BadActorPopulation
 from aiecosim.model.agents.lab import FrontierLab
+from aiecosim.model.agents.race import SafetyChoice, choose_safety
 from aiecosim.model.agents.regulator import Regulator
 from aiecosim.model.agents.startups import StartupPopulation
 from aiecosim.model.kernels.misuse import OPEN_ROUTE
-from aiecosim.model.kernels.race import race_pressure
 from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
 from aiecosim.model.recorder import MetricsRecorder
 from aiecosim.model.scenario import Scenario
@@ -45,7 +45,7 @@ class EcosystemModel(mesa.Model):
         self.bad_actors = BadActorPopulation(self)
         self.recorder = MetricsRecorder(self.scenario.steps)
         self.events = sorted(self.scenario.events, key=lambda e: e.month)
-        self._race_month, self._race_rivals, self._race = -1, (), [0.0] * len(self.labs)
+        self._race_month, self._safety = -1, None
         self.comply_at_start()
         self.world.begin(self.lab_capabilities())
         self.access: Access = build_access(self)
@@ -85,23 +85,13 @@ class EcosystemModel(mesa.Model):
     def lab_capabilities(self) -> np.ndarray:
         return np.array([lab.capability for lab in self.labs if lab.active])
 
-    def race_pressures(self) -> list[float]:
-        """Race pressure on every lab (index = lab), from rivals' capabilities at the start of
-        this month: fixed once the first lab asks, and recomputed only when a flagship changed
-        or a lab exited since the last time."""
+    def safety_choice(self) -> SafetyChoice:
+        """This month's race game (agents.race), played once, when the first lab asks, from the
+        state at the start of the month."""
         if self._race_month != self.steps:
             self._race_month = self.steps
-            rivals = tuple(lab.capability if lab.active else None for lab in self.labs)
-            if rivals != self._race_rivals:
-                self._race_rivals = rivals
-                race = self.scenario.race
-                active = [lab for lab in self.labs if lab.active]
-                pressure = race_pressure(np.array([lab.capability for lab in active]),
-                                         race.rivalry, race.gap_scale).tolist()
-                self._race = [0.0] * len(self.labs)
-                for lab, lab_pressure in zip(active, pressure):
-                    self._race[lab.index] = lab_pressure
-        return self._race
+            self._safety = choose_safety(self)
+        return self._safety
 
     def publish_weights(self, lab: FrontierLab) -> None:
         """A lab's flagship weights are now public, for good."""

@@ -108,6 +108,9 @@ TABLE: tuple[Metric, ...] = (
            "not in misuse_harm"),
     Metric("tail_events", "events", "catastrophic misuse events drawn this month",
            "0 or 1, drawn with the monthly tail probability"),
+    Metric("accident_harm", USD_BN, "expected harm of accidents with the labs' own flagships",
+           "sum over active labs of accidents.harm_per_uplift_usd_bn x the flagship's uplift x "
+           "(1 - safety effort)^2, less what an evaluation mitigated"),
     Metric("bad_actors_engaged", "actors", "bad actors whose tier has joined",
            "members of tiers whose joins_at the best accessible capability has reached"),
     Metric("api_bans", "bans", "API abusers detected and banned this month",
@@ -119,7 +122,7 @@ TABLE: tuple[Metric, ...] = (
     Metric("evaluation_cost", USD_BN, "cost of mandated evaluations",
            "over labs whose runs crossed the threshold"),
     Metric("public_compute_used", USD_BN, "subsidised compute used",
-           "by startups and academics"),
+           "by startups, academics and labs' safety work"),
     Metric("liability_deadweight", USD_BN, "liability payments lost to legal and compliance "
            "costs", "policy.liability.deadweight_share x liability_paid"),
     Metric("training_cost", USD_BN, "spent on frontier training runs",
@@ -127,7 +130,7 @@ TABLE: tuple[Metric, ...] = (
     Metric("serving_cost", USD_BN, "spent on serving startups' users, at cost",
            "users x serving cost of their base model (self-hosting overhead included)"),
     Metric("welfare", USD_BN, "innovation less harm and the costs of policy, training and serving",
-           "innovation - misuse_harm - liability_deadweight - evaluation_cost "
+           "innovation - misuse_harm - accident_harm - liability_deadweight - evaluation_cost "
            "- public_compute_used - training_cost - serving_cost"),
 )
 
@@ -137,7 +140,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in TABLE}
 SUMMARY_METRICS: tuple[str, ...] = (
     "frontier_capability", "open_capability", "open_lag_months", "labs_open_share",
     "startups_active", "startups_open_share", "hhi", "hhi_provider", "innovation", "academic_output",
-    "safety_research", "defense_capacity", "misuse_incidents", "misuse_harm", "liability_paid",
+    "safety_research", "defense_capacity", "misuse_incidents", "misuse_harm", "accident_harm",
+    "liability_paid",
     "training_cost", "welfare",
 )
 

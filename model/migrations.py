@@ -24,6 +24,10 @@ History:
     3 -> 4: policy is set per jurisdiction (model v2, part 2). A file's top-level ``policy``
         becomes the policy of the first jurisdiction, ``home``: ``[[jurisdictions]]`` with
         ``name = "home"``, merged by name with any jurisdictions a parent file declares.
+    4 -> 5: the race is a game (model v2, part 2). ``race.rivalry``, a multiplier on safety,
+        becomes ``race.enmity``, Armstrong et al.'s dislike of a rival's win, with the same
+        value (both run from 0, no effect, to 1); ``race.gap_scale`` is gone: how close a race
+        is now follows from the gap and the safety tax.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from aiecosim.model.errors import ScenarioError
 
 # The version files are written for today: one more than the last migration's starting version.
 # The schema (``model.scenario``) reads it from here, so this module needs nothing of the schema.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 log = logging.getLogger("aiecosim.scenario")
 
@@ -110,10 +114,26 @@ def _policy_by_jurisdiction(data: dict[str, Any]) -> tuple[dict[str, Any], list[
     return data, [f"policy became the policy of jurisdiction {HOME!r}"]
 
 
+def _race_as_game(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    race = data.get("race")
+    if not isinstance(race, dict):
+        return data, []
+    notes = []
+    if "rivalry" in race:
+        race["enmity"] = race.pop("rivalry")
+        notes.append(f"race.rivalry became race.enmity = {race['enmity']}")
+    if "gap_scale" in race:
+        del race["gap_scale"]
+        notes.append("dropped race.gap_scale: in the race game the gap and the safety tax set "
+                     "how close a race is")
+    return data, notes
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _drop_inference_price_decline,
     2: _market_as_flow,
     3: _policy_by_jurisdiction,
+    4: _race_as_game,
 }
 
 

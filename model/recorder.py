@@ -66,20 +66,23 @@ class MetricsRecorder:
         d["tail_harm_expected"][row] = bad.tail_expected_usd_bn
         d["tail_harm_sampled"][row] = bad.tail_sampled_usd_bn
         d["tail_events"][row] = bad.tail_events
+        d["accident_harm"][row] = sum(lab.accident_harm_usd_bn() for lab in labs)
         d["bad_actors_engaged"][row] = bad.engaged
         d["api_bans"][row] = bad.bans
         lab_liability = sum(lab.liability_paid for lab in model.labs)
         d["liability_paid"][row] = lab_liability + startups.premiums_usd_bn
         d["liability_strength"][row] = model.regulator.liability_strength
         d["evaluation_cost"][row] = sum(lab.evaluation_cost for lab in model.labs)
-        d["public_compute_used"][row] = startups.public_compute_usd_bn + academics.public_compute_usd_bn
+        d["public_compute_used"][row] = (startups.public_compute_usd_bn
+                                         + academics.public_compute_usd_bn
+                                         + sum(lab.public_safety_compute_usd_bn() for lab in labs))
         # Deadweight by the rules where the bill is paid: each lab's jurisdiction; startups home.
         d["liability_deadweight"][row] = sum(
             lab.liability_paid * lab.policy.liability.deadweight_share for lab in model.labs
         ) + startups.premiums_usd_bn * model.regulator.policy.liability.deadweight_share
         d["training_cost"][row] = sum(lab.training_spend_usd() for lab in labs) / 1e9
         d["serving_cost"][row] = startups.serving_cost_usd_bn
-        d["welfare"][row] = (d["innovation"][row] - d["misuse_harm"][row]
+        d["welfare"][row] = (d["innovation"][row] - d["misuse_harm"][row] - d["accident_harm"][row]
                              - d["liability_deadweight"][row] - d["evaluation_cost"][row]
                              - d["public_compute_used"][row] - d["training_cost"][row]
                              - d["serving_cost"][row])

@@ -47,8 +47,18 @@ class ComputeSubsidy(Section):
         0.0, "Public compute budget per year", unit="USD bn/year", ge=0, le=100, lever=True,
         source="NAIRR task force: $2.6B over 6 years (about 0.43/year); baseline has none",
     )
+    lab_safety_share: float = param(
+        0.0, "Share of public compute given to labs' safety work (the rest is shared between "
+        "academics and startups)", unit="share", ge=0, le=1, lever=True,
+        source="Jensen, Emery-Xu & Trager 2023: compute subsidies aimed at safety; baseline none",
+    )
+    safety_target_lab: str = Field(
+        "", max_length=60, description="Name of the one lab whose safety work the lab share "
+        "pays for; empty shares it among all labs of the jurisdiction, by training spend.",
+        json_schema_extra={"lever": True, "unit": "", "source": "Jensen et al. 2023"},
+    )
     academic_share: float = param(
-        0.5, "Share of public compute given to academics (the rest to startups)",
+        0.5, "Share of the rest of public compute given to academics (the rest to startups)",
         unit="share", ge=0, le=1, lever=True, source="assumption (NAIRR targets both)",
     )
     take_up: float = param(
@@ -216,17 +226,43 @@ class Diffusion(Section):
 
 # ------------------------------------------------------------------------------------- race
 class Race(Section):
-    rivalry: float = param(
-        0.6, "How strongly a close race erodes safety effort (0 none)", unit="share", ge=0, le=1,
-        lever=True, source="Armstrong, Bostrom & Shulman 2016; Stafford, Trager & Dafoe 2022",
-    )
-    gap_scale: float = param(
-        0.5, "Capability gap at which race pressure falls to 1/e", unit="log10 FLOP-eq",
-        gt=0, le=5, source="assumption",
+    enmity: float = param(
+        0.6, "How much a lab dislikes a rival winning the market rather than itself (0 a rival's "
+        "win is as good as its own, 1 as bad as disaster); sets how much safety the leader can "
+        "afford at a given lead", unit="share", ge=0, le=1, lever=True,
+        source="Armstrong, Bostrom & Shulman 2016 (enmity e); value an assumption, prior range "
+        "0.2-1.0",
     )
     safety_tax: float = param(
         0.3, "Share of effective compute lost at full safety effort", unit="share", ge=0, le=0.9,
-        source="Jensen, Emery-Xu & Trager 2023 (safety tax); value assumed",
+        source="Jensen, Emery-Xu & Trager 2023 (safety tax); value an assumption, prior range "
+        "0.05-0.5",
+    )
+    information: Literal["public", "private"] = Field(
+        "public", description="Whether labs know their rivals' capabilities (public) or see "
+        "them through noise (private). Source: Armstrong, Bostrom & Shulman 2016 compare both.",
+        json_schema_extra={"lever": True, "unit": "", "source": "Armstrong et al. 2016"},
+    )
+    private_noise: float = param(
+        0.3, "Spread of a lab's error about a rival's capability when information is private "
+        "(standard deviation)", unit="log10 FLOP-eq", ge=0, le=5,
+        source="assumption, prior range 0.1-1.0 (training compute is disclosed late and "
+        "loosely: Epoch AI's estimates carry about a factor of two, 0.3 in log10)",
+    )
+
+
+class Accidents(Section):
+    harm_per_uplift_usd_bn: float = param(
+        0.05, "Expected harm a month from accidents with one lab's flagship (failures in use, "
+        "not misuse) at zero safety effort, per unit of the flagship's marginal uplift "
+        "(the misuse uplift curve)", unit="USD bn/month", ge=0, le=100,
+        source="assumption, prior range 0-0.5; no measured rate of AI accidents exists "
+        "(AI Incident Database counts incidents, not losses)",
+    )
+    internalised_share: float = param(
+        0.2, "Share of its own accidents' harm a lab bears without any liability (reputation, "
+        "lost customers, its own damages)", unit="share", ge=0, le=1,
+        source="assumption, prior range 0-0.5",
     )
 
 
@@ -602,7 +638,11 @@ class Lab(Section):
         0.2, "The lab's preference for open release (strategic value of openness)",
         unit="share", ge=0, le=1, source="assumption; Meta, Mistral open-leaning; others closed",
     )
-    safety: float = param(0.5, "Safety effort without race pressure", unit="share", ge=0, le=1)
+    safety: float = param(
+        0.5, "The lab's safety culture: its safety effort with no race binding it, no liability "
+        "or accidents at stake and no subsidy (docs/ODD.md 7.7)", unit="share", ge=0, le=1,
+        source="assumption; the order of labs follows their stated safety priorities in 2023",
+    )
     monitoring: float = param(
         0.5, "Chance per month an API abuser is detected at full safety effort", unit="share",
         ge=0, le=1, source="assumption",
@@ -660,6 +700,7 @@ class Scenario(Section):
     technology: Technology = Field(default_factory=Technology)
     diffusion: Diffusion = Field(default_factory=Diffusion)
     race: Race = Field(default_factory=Race)
+    accidents: Accidents = Field(default_factory=Accidents)
     misuse: Misuse = Field(default_factory=Misuse)
     defense: Defense = Field(default_factory=Defense)
     populations: Populations = Field(default_factory=Populations)
@@ -693,6 +734,12 @@ class Scenario(Section):
             if lab.jurisdiction and lab.jurisdiction not in places:
                 raise ValueError(f"lab {lab.name!r} names unknown jurisdiction "
                                  f"{lab.jurisdiction!r}; jurisdictions are {places}")
+        for index, place in enumerate(self.jurisdictions):
+            target = place.policy.compute_subsidy.safety_target_lab
+            hosted = [lab.name for lab in self.labs if self.jurisdiction_of(lab) == index]
+            if target and target not in hosted:
+                raise ValueError(f"jurisdiction {place.name!r}: compute_subsidy.safety_target_lab "
+                                 f"names {target!r}, not one of its labs {hosted}")
         for event in self.events:
             if event.lab != "*" and event.lab not in names:
                 raise ValueError(f"event names unknown lab {event.lab!r}; labs are {names}")

@@ -139,10 +139,10 @@ def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path, capsys):
 
 
 def test_bad_key_in_an_extended_file_names_that_file(tmp_path, capsys):
-    parent = write(tmp_path / "parent.toml", child("[race]\nrivalry = 7"))
+    parent = write(tmp_path / "parent.toml", child("[race]\nenmity = 7"))
     kid = write(tmp_path / "kid.toml", 'extends = "parent.toml"\nname = "kid"')
     rc, err = run_main(["scenario", "validate", str(kid)], capsys)
-    assert_one_line(rc, err, [f"{parent}: race.rivalry", "less than or equal to 1"])
+    assert_one_line(rc, err, [f"{parent}: race.enmity", "less than or equal to 1"])
 
 
 def test_unknown_out_suffix_is_refused_before_simulating(tmp_path, capsys):

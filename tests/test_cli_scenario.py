@@ -60,7 +60,7 @@ def test_diff_addresses_labs_by_name_and_shows_added_labs_once():
     rows = scenario_diff(Scenario.baseline().to_dict(),
                          Scenario.load(SCENARIOS / "race-intensifies.toml").to_dict())
     keys = {key: (a, b) for key, a, b in rows}
-    assert keys["race.rivalry"] == (0.6, 0.9)
+    assert keys["race.enmity"] == (0.6, 0.9)
     assert keys["labs.entrant-a"][0] is ABSENT and keys["labs.entrant-a"][1]["budget_usd_m"] == 120
     assert not any(k.startswith("labs.entrant-a.") for k in keys)
     history = scenario_diff(Scenario.baseline().to_dict(),

@@ -81,9 +81,9 @@ def test_a_changed_lab_list_is_written_whole(tmp_path, baseline):
 
 def test_an_upload_becomes_its_base_file_plus_overrides(tmp_path):
     scenarios = copy_scenarios(tmp_path)
-    raw = b'extends = "deployer-liability"\n[race]\nrivalry = 0.9\n'
+    raw = b'extends = "deployer-liability"\n[race]\nenmity = 0.9\n'
     found = read_upload("data:;base64," + base64.b64encode(raw).decode(), "x.toml", scenarios)
-    assert (found.base, found.overrides) == ("deployer-liability.toml", {"race.rivalry": 0.9})
+    assert (found.base, found.overrides) == ("deployer-liability.toml", {"race.enmity": 0.9})
     parent = Scenario.load(scenarios / "deployer-liability.toml")
     assert parent.with_overrides(found.overrides).digest() == found.scenario.digest()
     with pytest.raises(UploadError, match="not base64"):

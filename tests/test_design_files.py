@@ -83,12 +83,12 @@ def test_a_grid_takes_every_combination_first_lever_slowest(tmp_path):
 
 
 def test_sobol_points_are_saltelli_sized_within_bounds_and_reproducible(tmp_path):
-    vary = {"race.rivalry": {"min": 0.2, "max": 1.0},
+    vary = {"race.enmity": {"min": 0.2, "max": 1.0},
             "populations.startups.segments": {"min": 10, "max": 30}}
     path = write_design(tmp_path, method="sobol", samples=8, vary=vary)
     points = load_experiment(path).points()
     assert len(points) == 8 * (2 + 2)
-    assert all(0.2 <= p["race.rivalry"] <= 1.0 for p in points)
+    assert all(0.2 <= p["race.enmity"] <= 1.0 for p in points)
     assert all(isinstance(p["populations.startups.segments"], int) for p in points)
     assert points == load_experiment(path).points()
     other_seed = write_design(tmp_path, name="other", method="sobol", samples=8, vary=vary,
@@ -97,7 +97,7 @@ def test_sobol_points_are_saltelli_sized_within_bounds_and_reproducible(tmp_path
 
 
 def test_morris_and_lhs_give_their_documented_sizes(tmp_path):
-    vary = {"race.rivalry": {"min": 0.2, "max": 1.0}, "misuse.uplift_scale": {"min": 0.3, "max": 1.0}}
+    vary = {"race.enmity": {"min": 0.2, "max": 1.0}, "misuse.uplift_scale": {"min": 0.3, "max": 1.0}}
     morris = load_experiment(write_design(tmp_path, name="m", method="morris", samples=3, vary=vary))
     lhs = load_experiment(write_design(tmp_path, name="l", method="lhs", samples=7, vary=vary))
     assert len(morris.points()) == 3 * (2 + 1)

@@ -97,9 +97,9 @@ def test_a_scenario_round_trips_through_flatten_nest_and_set(baseline):
         keys.set(rebuilt, key, value)
     assert rebuilt == data
     lab = baseline.labs[1].name
-    changed = baseline.with_overrides({f"labs.{lab}.openness": 0.33, "race.rivalry": 0.9})
+    changed = baseline.with_overrides({f"labs.{lab}.openness": 0.33, "race.enmity": 0.9})
     assert keys.diff(data, changed.to_dict()) == [
-        ("race.rivalry", 0.6, 0.9), (f"labs.{lab}.openness", baseline.labs[1].openness, 0.33)]
+        ("race.enmity", 0.6, 0.9), (f"labs.{lab}.openness", baseline.labs[1].openness, 0.33)]
     assert keys.get(changed.to_dict(), f"labs.{lab}.openness") == 0.33
 
 

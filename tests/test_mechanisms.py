@@ -117,7 +117,9 @@ def test_reused_lab_arrays_match_arrays_built_afresh_every_month(baseline):
                 assert np.array_equal(getattr(model.access, name), getattr(fresh, name)), name
             assert model.access.best_api == fresh.best_api
             assert model.access.open_capability == fresh.open_capability
-    assert reused > 20  # the reuse path really ran
+    # The reuse path really ran. It runs less often than before the race game: safety effort,
+    # and so monitoring, now moves whenever a lab's liability bills do.
+    assert reused > 4
     # Liability alone moves API prices (developers price expected liability into them).
     model = EcosystemModel(baseline.with_overrides({"policy.liability.bearer": "developer"}),
                            rng=1)

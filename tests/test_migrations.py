@@ -30,11 +30,11 @@ def test_version_1_file_loads_without_the_key_version_2_dropped(tmp_path, caplog
     path.write_text(VERSION_1)
     with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
         sc = Scenario.load(path)
-    assert sc.schema_version == SCHEMA_VERSION == 4
+    assert sc.schema_version == SCHEMA_VERSION == 5
     assert sc.technology.research_spillover == 0.2  # the rest of the file still applies
     assert "inference_price_decline" not in sc.to_dict()["technology"]
     [note] = [r.getMessage() for r in caplog.records]
-    assert str(path) in note and "schema_version 1 upgraded to 4" in note
+    assert str(path) in note and "schema_version 1 upgraded to 5" in note
     assert "technology.inference_price_decline" in note
 
 
@@ -63,7 +63,7 @@ def test_version_2_market_of_slots_becomes_segments(tmp_path, caplog):
     assert startups.choice_noise == pytest.approx(8.0 / 66.7, abs=1e-4)
     assert startups.fixed_cost_usd_k == 70  # keys the market still has are kept
     [note] = [r.getMessage() for r in caplog.records]
-    assert "schema_version 2 upgraded to 4" in note
+    assert "schema_version 2 upgraded to 5" in note
     for key in ("count = 40000 slots became segments = 301", "initial_active_share",
                 "entry_rate", "users_mean", "api_fee_share", "choice_noise 8.0 USD k"):
         assert key in note
@@ -146,7 +146,7 @@ def test_the_command_line_prints_the_upgrade_note_as_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     [note] = done.stderr.splitlines()
-    assert note.startswith(f"{path}: schema_version 1 upgraded to 4")
+    assert note.startswith(f"{path}: schema_version 1 upgraded to 5")
     assert f"{path}: ok" in done.stdout
 
 
@@ -163,3 +163,18 @@ def test_version_3_policy_becomes_the_home_jurisdictions(tmp_path):
     sc = Scenario.load(old)
     regimes = {j.name: j.policy.release_regime for j in sc.jurisdictions}
     assert regimes == {"home": "api-only", "abroad": "lab-choice"}
+
+
+def test_version_4_rivalry_becomes_enmity_and_gap_scale_goes(tmp_path, caplog):
+    """The race is a game in version 5: the old multiplier's value carries over as enmity (both
+    run from 0, no effect, to 1), and the gap scale has no successor."""
+    old = tmp_path / "v4.toml"
+    old.write_text('schema_version = 4\nextends = "{}"\nname = "v4"\n'
+                   '[race]\nrivalry = 0.85\ngap_scale = 0.7\nsafety_tax = 0.2\n'
+                   .format(find_scenario("baseline").as_posix()))
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        sc = Scenario.load(old)
+    assert (sc.race.enmity, sc.race.safety_tax) == (0.85, 0.2)
+    assert "gap_scale" not in sc.to_dict()["race"]
+    [note] = [r.getMessage() for r in caplog.records]
+    assert "race.rivalry became race.enmity = 0.85" in note and "race.gap_scale" in note

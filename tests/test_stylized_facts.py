@@ -158,7 +158,9 @@ def welfare_gain(level: float, policy: dict) -> float:
 
 
 LIABILITY = {"policy.liability.strength": 0.5, "policy.liability.bearer": "developer"}
-REWARD = {"policy.liability.strength": 0.0, "policy.safety_reward.strength": 0.5}
+# A reward of 0.1 of a release's value per unit of safety: at 0.5 labs buy full safety, whose tax
+# costs more innovation than the harm it prevents at low risk.
+REWARD = {"policy.liability.strength": 0.0, "policy.safety_reward.strength": 0.1}
 
 
 def test_regulation_helps_only_in_a_middle_band_of_risk():
@@ -177,18 +179,28 @@ def test_rewards_for_safe_actors_can_beat_punishment():
 
 # 10 ------------------------------------------------------------------------------- racing
 def test_closer_races_mean_less_safety_effort():
-    calm = {"race.rivalry": 0.1}
-    fierce = {"race.rivalry": 0.9}
-    assert mean_over_seeds(fierce, "safety_effort") < mean_over_seeds(calm, "safety_effort") - 0.05
+    """Emergent from the race game (mechanism 6): with every lab funded alike the leader's lead
+    is only months of progress, so it can afford less safety than the 2023 field's leader."""
     level_field = {f"labs.{name}.budget_usd_m": 100 for name in LAB_NAMES} | \
                   {f"labs.{name}.skill": 0.0 for name in LAB_NAMES}
-    assert mean_over_seeds(level_field, "safety_effort") < mean_over_seeds(None, "safety_effort") - 0.02
+    assert mean_over_seeds(level_field, "safety_effort") < mean_over_seeds(None, "safety_effort") - 0.05
+
+
+def test_more_enmity_means_less_safety_effort():
+    """Emergent, and small at the 2023 field's gaps: the race binds only when the leader's own
+    safety is more than its lead pays for (about 0.01 from enmity 0.1 to 0.9)."""
+    calm, fierce = {"race.enmity": 0.1}, {"race.enmity": 0.9}
+    assert mean_over_seeds(fierce, "safety_effort") < mean_over_seeds(calm, "safety_effort") - 0.005
 
 
 def test_more_racing_labs_mean_less_safety_effort(baseline):
+    """Each added lab is a copy of a lab of the field, a little behind it (0.02 in log10
+    compute-equivalents), so the mix of labs' own safety preferences is unchanged and only the
+    runner-up's distance to the leader shrinks. A copy that released later would leapfrog the
+    leader by a month of progress and change little: more racers cut safety through closer
+    gaps, as in Armstrong et al.'s model, not through their number."""
     data = baseline.to_dict()
-    # A second field like the first, so the mix of labs' own safety preferences is unchanged.
-    extra = [dict(lab, name=f"{lab['name']}-rival", first_release_month=lab["first_release_month"] + 1)
+    extra = [dict(lab, name=f"{lab['name']}-rival", skill=lab["skill"] - 0.02)
              for lab in data["labs"]]
     crowded = Scenario.from_dict({**data, "labs": data["labs"] + extra})
 

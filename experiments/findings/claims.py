@@ -116,10 +116,16 @@ def fact_claims(r: Results) -> list[Claim]:
                         api_cut.mean > 0.25 and api_cut.mean > 3 * open_cut.mean,
                         api_cut.lo > 0.25 and api_cut.lo > 3 * open_cut.hi, api_cut.n))
     claims += _band_claims(r)
-    claims.append(_diff_claim(s, "10 closer races cut safety",
-                              "Rivalry of 0.9 lowers mean safety effort by over 0.05 against 0.1.",
-                              difference(v("rivalry 0.9", "safety_effort"),
-                                         v("rivalry 0.1", "safety_effort")), 0.05))
+    claims.append(_diff_claim(s, "10a closer races cut safety",
+                              "Funding every lab alike (a level field) lowers mean safety effort "
+                              "by over 0.05.",
+                              difference(v("level field", "safety_effort"),
+                                         v("baseline", "safety_effort")), 0.05))
+    claims.append(_diff_claim(s, "10b more enmity cuts safety",
+                              "Enmity of 0.9 lowers mean safety effort by over 0.005 against 0.1 "
+                              "(the race binds only the leader, and only when its lead is small).",
+                              difference(v("enmity 0.9", "safety_effort"),
+                                         v("enmity 0.1", "safety_effort")), 0.005))
     academic = _ratio(v("baseline", "academic_output"), v("public compute 10x NAIRR", "academic_output"))
     lag_change = difference(v("baseline", "open_lag_months"),
                             v("public compute 10x NAIRR", "open_lag_months"))
@@ -158,7 +164,7 @@ def _band_claims(r: Results) -> list[Claim]:
             "high": "high risk, no regulation"}
     gain = {level: difference(welfare(base), welfare(f"{level} risk, developer liability 0.5"))
             for level, base in none.items()}
-    reward = {level: difference(welfare(base), welfare(f"{level} risk, safety reward 0.5"))
+    reward = {level: difference(welfare(base), welfare(f"{level} risk, safety reward 0.1"))
               for level, base in none.items()}
     measured = ", ".join(f"{k} {v.text()}" for k, v in gain.items())
     # Harm has no ceiling in model v2, so at ten times the harm liability pays for itself too:
@@ -172,9 +178,9 @@ def _band_claims(r: Results) -> list[Claim]:
                     f"welfare gain by risk level: {measured}", holds, confident,
                     gain["middle"].n)]
     edge = {level: difference(welfare(f"{level} risk, developer liability 0.5"),
-                              welfare(f"{level} risk, safety reward 0.5")) for level in ("low", "high")}
+                              welfare(f"{level} risk, safety reward 0.1")) for level in ("low", "high")}
     claims.append(Claim("facts", "9b rewards can beat punishment at low risk",
-                        "At low risk a safety reward of 0.5 gives more welfare than developer "
+                        "At low risk a safety reward of 0.1 gives more welfare than developer "
                         "liability of 0.5 (at high risk it does not).",
                         ", ".join(f"{k} risk: reward minus liability {v.text()}"
                                   for k, v in edge.items())

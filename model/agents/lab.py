@@ -10,7 +10,6 @@ import numpy as np
 from aiecosim.model.kernels.frontier import run_capability
 from aiecosim.model.kernels.misuse import marginal_uplift
 from aiecosim.model.kernels.policy import evaluation_applies
-from aiecosim.model.kernels.race import safety_effort
 from aiecosim.model.kernels.release import (
     API,
     MODES,
@@ -30,6 +29,7 @@ CHOICE_TEMPERATURE = 0.05  # spread of labs' idiosyncratic taste among release m
 @dataclass
 class TrainedModel:
     capability: float
+    raw_capability: float  # what the same run would give with no safety effort
     flop: float
     evaluated: bool
     ready_month: int
@@ -48,6 +48,7 @@ class FrontierLab(mesa.Agent):
         self.active = True
         self.api_open = True  # its API serves customers (an event can cut it)
         self.safety_effort = spec.safety
+        self.safety_covered = 0.0  # share of its safety compute public money pays for
         self.plan = list(spec.release_plan)
         self.next_release = spec.first_release_month
         self.pending: TrainedModel | None = None
@@ -55,10 +56,8 @@ class FrontierLab(mesa.Agent):
         self.liability_yearly = 0.0  # USD bn, exponentially smoothed annual rate
         self.evaluation_cost = 0.0  # USD bn, this month
         self.flagship_flop = spec.budget_usd_m * 1e6 * model.scenario.technology.flop_per_usd
-        self.capability = float(run_capability(
-            spec.budget_usd_m * 1e6, model.scenario.technology.flop_per_usd, 0.0, spec.skill,
-            spec.safety, model.scenario.race.safety_tax,
-        ))
+        self.capability, self.raw_capability = self.run_capabilities(
+            spec.budget_usd_m * 1e6, model.scenario.technology.flop_per_usd, 0.0)
         self.mode = MODES.index(spec.initial_mode)
         self.leaked = False  # the current flagship's gated weights got out
         self.evaluated = False
@@ -110,32 +109,76 @@ class FrontierLab(mesa.Agent):
             self.model.publish_weights(self)
 
     def set_safety_effort(self) -> None:
-        """Safety effort under the race pressure the lab faces this month (see race_pressures)."""
-        pressure = self.model.race_pressures()[self.index]
-        reward = self.regulator.safety_reward
-        self.safety_effort = float(safety_effort(self.spec.safety, pressure, reward))
+        """Safety effort as the lab's move in this month's race game (agents.race)."""
+        choice = self.model.safety_choice()
+        self.safety_effort = float(choice.effort[self.index])
+        self.safety_covered = float(choice.covered[self.index])
+
+    def run_capabilities(self, cost_usd: float, flop_per_usd: float,
+                         algorithmic_log10: float) -> tuple[float, float]:
+        """(capability, raw capability) of a run: with this month's safety effort, whose tax
+        the safety subsidy partly pays, and with none."""
+        tax = self.model.scenario.race.safety_tax * (1.0 - self.safety_covered)
+        capability = float(run_capability(cost_usd, flop_per_usd, algorithmic_log10,
+                                          self.spec.skill, self.safety_effort, tax))
+        raw = float(run_capability(cost_usd, flop_per_usd, algorithmic_log10,
+                                   self.spec.skill, 0.0, tax))
+        return capability, raw
+
+    # -------------------------------------------------------------------------- what's at stake
+    def accident_harm_at_zero_safety_usd_bn(self) -> float:
+        """Expected accident harm a month from the flagship with no safety effort: the misuse
+        uplift curve times the accident rate, less what an evaluation mitigated."""
+        if not self.active:
+            return 0.0
+        sc = self.model.scenario
+        m = sc.misuse
+        uplift = float(marginal_uplift(self.capability, m.harm_threshold, m.uplift_scale,
+                                       m.uplift_exponent))
+        mitigated = self.policy.evaluation.effectiveness if self.evaluated else 0.0
+        return sc.accidents.harm_per_uplift_usd_bn * uplift * (1.0 - mitigated)
+
+    def accident_harm_usd_bn(self) -> float:
+        """Expected accident harm this month: falling with (1 - safety effort)^2, the same
+        diminishing returns to safety the lab's choice assumes (kernels.race)."""
+        return self.accident_harm_at_zero_safety_usd_bn() * (1.0 - self.safety_effort) ** 2
+
+    def losses_at_stake_usd(self) -> float:
+        """Monthly losses safety can avoid beyond what the lab's culture weighs (USD): its
+        liability bills, and the share of its accidents it bears, on its own (reputation,
+        damages) and through liability."""
+        own_share = self.model.scenario.accidents.internalised_share
+        borne = own_share + (1.0 - own_share) * self.regulator.liability_strength
+        accidents = self.accident_harm_at_zero_safety_usd_bn() * borne
+        return (self.liability_yearly / 12.0 + accidents) * 1e9
+
+    def public_safety_compute_usd_bn(self) -> float:
+        """Public compute this lab's safety work used this month."""
+        if not self.active:
+            return 0.0
+        tax = self.model.scenario.race.safety_tax
+        return self.safety_covered * tax * self.safety_effort * self.training_spend_usd() / 1e9
 
     def train(self, month: int) -> None:
         """Train the next flagship with this month's compute, algorithms and safety tax."""
         sc, world = self.model.scenario, self.model.world
         cost = self.run_cost_usd()
         flop = cost * world.flop_per_usd
-        capability = float(run_capability(
-            cost, world.flop_per_usd, world.algorithmic_log10, self.spec.skill,
-            self.safety_effort, sc.race.safety_tax,
-        ))
+        capability, raw = self.run_capabilities(cost, world.flop_per_usd,
+                                                world.algorithmic_log10)
         ev = self.policy.evaluation
         evaluated = evaluation_applies(flop, ev.mandate, ev.compute_threshold_flop)
         delay = ev.delay_months if evaluated else 0
         if evaluated:
             self.evaluation_cost = ev.cost_share * cost / 1e9
-        self.pending = TrainedModel(capability, flop, evaluated, month + delay)
+        self.pending = TrainedModel(capability, raw, flop, evaluated, month + delay)
         self.next_release = month + self.spec.release_interval_months
 
     def release(self, trained: TrainedModel) -> None:
         """Choose a release mode within the regime and make the new model the flagship."""
         self.pending = None
         self.capability, self.flagship_flop = trained.capability, trained.flop
+        self.raw_capability = trained.raw_capability
         self.evaluated = trained.evaluated
         self.leaked = False
         self.mode = self.choose_release_mode(trained)

@@ -27,9 +27,10 @@ class Regulator(mesa.Agent):
         # Misuse harm by month (USD bn), as the regulator saw it at each month's end. A month not
         # seen yet reads 0, which is what a lag of 0 looks at: harm that has not happened yet.
         self.harm_seen = np.zeros(model.scenario.steps)
-        self.academic_pool_k, self.startup_pool_k = subsidy_pools(
-            policy.compute_subsidy.budget_usd_bn, policy.compute_subsidy.academic_share,
-            policy.compute_subsidy.take_up,
+        subsidy = policy.compute_subsidy
+        self.lab_safety_pool_k, self.academic_pool_k, self.startup_pool_k = subsidy_pools(
+            subsidy.budget_usd_bn, subsidy.lab_safety_share, subsidy.academic_share,
+            subsidy.take_up,
         )
 
     def liability_split(self) -> tuple[float, float]:

@@ -17,11 +17,31 @@ def liability_shares(bearer: str, strength: float) -> tuple[float, float]:
     return strength * developer, strength * deployer
 
 
-def subsidy_pools(budget_usd_bn: float, academic_share: float, take_up: float,
-                  ) -> tuple[float, float]:
-    """Monthly public compute (USD k) for academics and for startups."""
+def subsidy_pools(budget_usd_bn: float, lab_safety_share: float, academic_share: float,
+                  take_up: float) -> tuple[float, float, float]:
+    """Monthly public compute (USD k) for labs' safety work, for academics and for startups.
+
+    The labs' share comes first; academics and startups split the rest.
+    """
     monthly_k = budget_usd_bn * 1e6 / 12.0 * take_up
-    return monthly_k * academic_share, monthly_k * (1.0 - academic_share)
+    rest_k = monthly_k * (1.0 - lab_safety_share)
+    return monthly_k * lab_safety_share, rest_k * academic_share, rest_k * (1.0 - academic_share)
+
+
+def safety_cover(pool_usd: float, safety_tax: float, training_spend_usd: np.ndarray,
+                 weights: np.ndarray) -> np.ndarray:
+    """Share of each lab's safety compute (its tax at full effort) a subsidy pool pays for.
+
+    The pool goes to the eligible labs (``weights``: 0 for the ineligible) in proportion to their
+    weights; a lab cannot be paid more than its whole safety compute, so the share stops at 1.
+    """
+    spend = np.asarray(training_spend_usd, dtype=float)
+    total = float(np.sum(weights))
+    need = safety_tax * spend
+    if pool_usd <= 0.0 or total <= 0.0:
+        return np.zeros(spend.size)
+    granted = pool_usd * np.asarray(weights, dtype=float) / total
+    return np.where(need > 0.0, np.minimum(granted / np.where(need > 0.0, need, 1.0), 1.0), 0.0)
 
 
 def evaluation_applies(training_flop: float, mandate: bool, threshold_flop: float) -> bool:

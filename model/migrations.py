@@ -24,6 +24,10 @@ History:
     3 -> 4: policy is set per jurisdiction (model v2, part 2). A file's top-level ``policy``
         becomes the policy of the first jurisdiction, ``home``: ``[[jurisdictions]]`` with
         ``name = "home"``, merged by name with any jurisdictions a parent file declares.
+    4 -> 5: lab finance. Labs hold capital and leave when it runs out, so a lab's
+        ``financial_depth`` (the yearly liability, in years of budget, that forced it out) is
+        gone; the old exit lives on only under ``finance.form = "exogenous"`` as
+        ``finance.exogenous_exit_years``, one value for every lab.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from aiecosim.model.errors import ScenarioError
 
 # The version files are written for today: one more than the last migration's starting version.
 # The schema (``model.scenario``) reads it from here, so this module needs nothing of the schema.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 log = logging.getLogger("aiecosim.scenario")
 
@@ -110,10 +114,24 @@ def _policy_by_jurisdiction(data: dict[str, Any]) -> tuple[dict[str, Any], list[
     return data, [f"policy became the policy of jurisdiction {HOME!r}"]
 
 
+def _lab_finance(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    labs = data.get("labs")
+    if not isinstance(labs, list):
+        return data, []
+    dropped = [lab.pop("financial_depth") for lab in labs
+               if isinstance(lab, dict) and "financial_depth" in lab]
+    if not dropped:
+        return data, []
+    return data, [f"dropped labs.*.financial_depth ({len(dropped)} labs): labs now leave when "
+                  "their capital runs out; under finance.form = 'exogenous' the old exit is "
+                  "finance.exogenous_exit_years"]
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _drop_inference_price_decline,
     2: _market_as_flow,
     3: _policy_by_jurisdiction,
+    4: _lab_finance,
 }
 
 

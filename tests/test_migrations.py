@@ -30,11 +30,11 @@ def test_version_1_file_loads_without_the_key_version_2_dropped(tmp_path, caplog
     path.write_text(VERSION_1)
     with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
         sc = Scenario.load(path)
-    assert sc.schema_version == SCHEMA_VERSION == 4
+    assert sc.schema_version == SCHEMA_VERSION == 5
     assert sc.technology.research_spillover == 0.2  # the rest of the file still applies
     assert "inference_price_decline" not in sc.to_dict()["technology"]
     [note] = [r.getMessage() for r in caplog.records]
-    assert str(path) in note and "schema_version 1 upgraded to 4" in note
+    assert str(path) in note and "schema_version 1 upgraded to 5" in note
     assert "technology.inference_price_decline" in note
 
 
@@ -63,7 +63,7 @@ def test_version_2_market_of_slots_becomes_segments(tmp_path, caplog):
     assert startups.choice_noise == pytest.approx(8.0 / 66.7, abs=1e-4)
     assert startups.fixed_cost_usd_k == 70  # keys the market still has are kept
     [note] = [r.getMessage() for r in caplog.records]
-    assert "schema_version 2 upgraded to 4" in note
+    assert "schema_version 2 upgraded to 5" in note
     for key in ("count = 40000 slots became segments = 301", "initial_active_share",
                 "entry_rate", "users_mean", "api_fee_share", "choice_noise 8.0 USD k"):
         assert key in note
@@ -146,7 +146,7 @@ def test_the_command_line_prints_the_upgrade_note_as_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     [note] = done.stderr.splitlines()
-    assert note.startswith(f"{path}: schema_version 1 upgraded to 4")
+    assert note.startswith(f"{path}: schema_version 1 upgraded to 5")
     assert f"{path}: ok" in done.stdout
 
 
@@ -163,3 +163,18 @@ def test_version_3_policy_becomes_the_home_jurisdictions(tmp_path):
     sc = Scenario.load(old)
     regimes = {j.name: j.policy.release_regime for j in sc.jurisdictions}
     assert regimes == {"home": "api-only", "abroad": "lab-choice"}
+
+
+def test_version_4_labs_lose_their_financial_depth(tmp_path, caplog):
+    """Labs now leave when their capital runs out: a version-4 file's ``financial_depth`` is
+    dropped with a note, and the rest of the lab's table still applies."""
+    data = Scenario.baseline().to_dict()
+    data["schema_version"] = 4
+    for lab in data["labs"]:
+        lab["financial_depth"] = 3.0
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        sc = Scenario.from_dict(data, "v4.toml")
+    assert sc.labs[0].budget_usd_m == Scenario.baseline().labs[0].budget_usd_m
+    assert "financial_depth" not in sc.to_dict()["labs"][0]
+    [note] = [r.getMessage() for r in caplog.records]
+    assert "schema_version 4 upgraded to 5" in note and "labs.*.financial_depth (5 labs)" in note

@@ -8,6 +8,7 @@ import numpy as np
 from aiecosim.model.agents.academics import AcademicPopulation
 from aiecosim.model.agents.access import Access, build_access
 from aiecosim.model.agents.bad_actors import BadActorPopulation
+from aiecosim.model.agents.capital_market import settle_accounts
 from aiecosim.model.agents.lab import FrontierLab
 from aiecosim.model.agents.race import SafetyChoice, choose_safety
 from aiecosim.model.agents.regulator import Regulator
@@ -75,6 +76,7 @@ class EcosystemModel(mesa.Model):
         for regulator in self.regulators:  # harm anywhere, acted on after each one's lag
             regulator.observe(self.bad_actors.harm_usd_bn.sum())
         self.settle_liability()  # whoever bears liability pays for this month's harm
+        settle_accounts(self)  # revenue, investors and parents in; spending and bills out
         self.world.update_defense(self.safety_research(), self.access.best_accessible())
         self.world.research_boost = self.academic_progress()
         self.recorder.record(self)

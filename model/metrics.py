@@ -46,7 +46,8 @@ TABLE: tuple[Metric, ...] = (
     Metric("labs_open_share", "share",
            "share of active labs whose current flagship's weights are public",
            "active labs with public weights / active labs"),
-    Metric("labs_active", "labs", "labs still operating", "labs not forced out by liability"),
+    Metric("labs_active", "labs", "labs still operating",
+           "labs whose capital has not run out (exogenous form: not forced out by liability)"),
     Metric("safety_effort", "share", "mean safety effort of active labs",
            "mean over active labs, after race pressure"),
     Metric("compute_share_top3", "share",
@@ -125,8 +126,22 @@ TABLE: tuple[Metric, ...] = (
            "by startups, academics and labs' safety work"),
     Metric("liability_deadweight", USD_BN, "liability payments lost to legal and compliance "
            "costs", "policy.liability.deadweight_share x liability_paid"),
+    Metric("lab_capital_usd_bn", "USD bn", "capital held by active labs at the end of the month",
+           "each lab's capital: revenue, investment and parent funding in, its committed "
+           "spending, liability bills and evaluation costs out; 0 under finance.form "
+           "'exogenous'"),
+    Metric("lab_revenue_usd_bn", USD_BN, "labs' revenue",
+           "API fees (users x price) plus own products (direct users x "
+           "finance.product_revenue_per_user_usd), over active labs"),
+    Metric("lab_investment_usd_bn", USD_BN, "private investment received by labs",
+           "the capital market (finance.investment_usd_bn x lab_share, growing) shared by "
+           "investors' softmax; 0 under finance.form 'exogenous'"),
+    Metric("lab_parent_funding_usd_bn", USD_BN, "big-tech parents' funding of their labs",
+           "labs.*.parent_funding_usd_bn, growing at finance.parent_growth; 0 under "
+           "finance.form 'exogenous'"),
     Metric("training_cost", USD_BN, "spent on frontier training runs",
-           "each active lab's run cost / release interval"),
+           "each active lab's run cost / release interval; with capital, the run cost is "
+           "finance.flagship_share of the spending it committed to"),
     Metric("serving_cost", USD_BN, "spent on serving startups' users, at cost",
            "users x serving cost of their base model (self-hosting overhead included)"),
     Metric("welfare", USD_BN, "innovation less harm and the costs of policy, training and serving",

@@ -27,7 +27,10 @@ History:
     4 -> 5: the race is a game (model v2, part 2). ``race.rivalry``, a multiplier on safety,
         becomes ``race.enmity``, Armstrong et al.'s dislike of a rival's win, with the same
         value (both run from 0, no effect, to 1); ``race.gap_scale`` is gone: how close a race
-        is now follows from the gap and the safety tax.
+        is now follows from the gap and the safety tax. And lab finance: labs hold capital and leave when it runs out, so a lab's
+        ``financial_depth`` (the yearly liability, in years of budget, that forced it out) is
+        gone; the old exit lives on only under ``finance.form = "exogenous"`` as
+        ``finance.exogenous_exit_years``, one value for every lab.
 """
 
 from __future__ import annotations
@@ -129,11 +132,30 @@ def _race_as_game(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     return data, notes
 
 
+def _lab_finance(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    labs = data.get("labs")
+    if not isinstance(labs, list):
+        return data, []
+    dropped = [lab.pop("financial_depth") for lab in labs
+               if isinstance(lab, dict) and "financial_depth" in lab]
+    if not dropped:
+        return data, []
+    return data, [f"dropped labs.*.financial_depth ({len(dropped)} labs): labs now leave when "
+                  "their capital runs out; under finance.form = 'exogenous' the old exit is "
+                  "finance.exogenous_exit_years"]
+
+
+def _model_v2_part2(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    data, race_notes = _race_as_game(data)
+    data, finance_notes = _lab_finance(data)
+    return data, race_notes + finance_notes
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _drop_inference_price_decline,
     2: _market_as_flow,
     3: _policy_by_jurisdiction,
-    4: _race_as_game,
+    4: _model_v2_part2,
 }
 
 

@@ -80,6 +80,10 @@ class MetricsRecorder:
         d["liability_deadweight"][row] = sum(
             lab.liability_paid * lab.policy.liability.deadweight_share for lab in model.labs
         ) + startups.premiums_usd_bn * model.regulator.policy.liability.deadweight_share
+        d["lab_capital_usd_bn"][row] = sum(lab.capital for lab in labs if lab.active)
+        d["lab_revenue_usd_bn"][row] = sum(lab.revenue_gross for lab in labs)
+        d["lab_investment_usd_bn"][row] = sum(lab.investment for lab in labs)
+        d["lab_parent_funding_usd_bn"][row] = sum(lab.parent_funding for lab in labs)
         d["training_cost"][row] = sum(lab.training_spend_usd() for lab in labs) / 1e9
         d["serving_cost"][row] = startups.serving_cost_usd_bn
         d["welfare"][row] = (d["innovation"][row] - d["misuse_harm"][row] - d["accident_harm"][row]

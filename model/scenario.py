@@ -201,6 +201,79 @@ class Technology(Section):
     )
 
 
+# -------------------------------------------------------------------------------------- finance
+class Finance(Section):
+    form: Literal["capital", "exogenous"] = Field(
+        "exogenous",
+        description="How labs pay for training: 'capital' each lab holds capital fed by its "
+        "revenue, investors and any parent, spends it at a burn rate and leaves when it runs "
+        "out; 'exogenous' run costs grow at technology.training_cost_growth whatever the "
+        "money, and a lab leaves when its yearly liability exceeds exogenous_exit_years of its "
+        "training budget (the behaviour before lab finance). The default stays 'exogenous' "
+        "until the capital form reproduces every stylized fact (docs/ODD.md). Source: "
+        "assumption; the exogenous form follows Cottier et al. 2024's 2.4x/year.",
+        json_schema_extra={"lever": False, "unit": "",
+                           "source": "assumption; Cottier et al. 2024 (exogenous form)"},
+    )
+    investment_usd_bn: float = param(
+        25.2, "Private investment in generative AI in the run's first year", unit="USD bn/year",
+        ge=0, le=1e5, source="AI Index 2024: USD 25.2 bn in 2023",
+    )
+    investment_growth: float = param(
+        2.4, "Growth of that capital market per year", unit="x/year", ge=1, le=5,
+        source="assumption; prior range 1.2-3: investors keep pace with the growth of "
+        "frontier training costs (Cottier et al. 2024: 2.4x/year, 95% CI 2.0-3.1)",
+    )
+    lab_share: float = param(
+        0.75, "Share of the capital market that goes to frontier labs (the rest funds "
+        "startups and tools outside the labs' accounts)", unit="share", ge=0, le=1,
+        source="assumption; prior range 0.5-0.9: the largest 2023 rounds went to frontier labs",
+    )
+    capability_pull: float = param(
+        2.6, "How strongly investors favour capability: a lab one order of magnitude behind "
+        "the best gets exp(-this) of its share", unit="1/log10 FLOP-eq", ge=0, le=20,
+        source="assumption; prior range 1-4: at ln 10 (about 2.3) shares are proportional to "
+        "effective compute, so gaps in spending persist; below it laggards catch up, above it "
+        "the leader takes all",
+    )
+    growth_pull: float = param(
+        1.0, "How strongly investors favour revenue growth: the weight of log growth of "
+        "revenue over its trend in investors' softmax", unit="", ge=0, le=20,
+        source="assumption; prior range 0-3",
+    )
+    revenue_trend_months: float = param(
+        12.0, "Time constant of the revenue trend against which growth is measured",
+        unit="months", ge=1, le=120, source="assumption; prior range 6-24 (a year of revenue)",
+    )
+    runway_months: float = param(
+        18.0, "Months of capital a lab plans to last: each month it commits capital / this "
+        "plus its revenue", unit="months", ge=1, le=240,
+        source="assumption; prior range 12-48",
+    )
+    flagship_share: float = param(
+        0.04, "Share of a lab's spending that goes to its flagship training run (the rest: "
+        "staff, research compute, serving its products)", unit="share", gt=0, le=1,
+        source="assumption; prior range 0.02-0.2, sized so that the 2023 run costs of "
+        "labs.*.budget_usd_m come out of 2023's investment (AI Index 2024)",
+    )
+    product_revenue_per_user_usd: float = param(
+        1.4, "Net revenue per user-month of a lab's own products (most users pay nothing)",
+        unit="USD/user-month", ge=0, le=1e3,
+        source="calibrated: the leading lab's revenue of about USD 1.6-2 bn annualised at the "
+        "end of 2023 (press reports) with about 100M weekly users",
+    )
+    parent_growth: float = param(
+        2.4, "Growth per year of a big-tech parent's funding of its lab", unit="x/year",
+        ge=1, le=5, source="assumption; prior range 1.2-3: parents keep pace with the market",
+    )
+    exogenous_exit_years: float = param(
+        5.0, "Under form 'exogenous' only: yearly liability, in years of training budget, that "
+        "forces a lab out", unit="years", gt=0, le=1000,
+        source="assumption; Cottier et al. 2024: training hardware is about half of "
+        "development cost",
+    )
+
+
 # ------------------------------------------------------------------------------------ diffusion
 class Diffusion(Section):
     initial_open_capability: float = param(
@@ -662,10 +735,11 @@ class Lab(Section):
         4_000, "People given access to a staged release", unit="people", ge=0, le=10_000_000,
         source="LLaMA: over 100,000 requests; 4,000 approvals is unconfirmed",
     )
-    financial_depth: float = param(
-        5.0, "Yearly liability, in years of training budget, that forces the lab out",
-        unit="years", gt=0, le=1000,
-        source="assumption; Cottier et al. 2024: training hardware is about half of development cost",
+    parent_funding_usd_bn: float = param(
+        0.0, "Funding from a big-tech parent in the run's first year, paid monthly and "
+        "growing at finance.parent_growth: open releases as ecosystem strategy (The Atlantic's "
+        "'open-washing')", unit="USD bn/year", ge=0, le=1e4,
+        source="assumption; prior range 0-5; 0 for a lab without a parent",
     )
     direct_users_m: float = param(20.0, "Users of the lab's own products at the start",
                                   unit="million users", ge=0, le=1e4, source="assumption")
@@ -698,6 +772,7 @@ class Scenario(Section):
         "and reads it from the first.",
     )
     technology: Technology = Field(default_factory=Technology)
+    finance: Finance = Field(default_factory=Finance)
     diffusion: Diffusion = Field(default_factory=Diffusion)
     race: Race = Field(default_factory=Race)
     accidents: Accidents = Field(default_factory=Accidents)

@@ -178,3 +178,18 @@ def test_version_4_rivalry_becomes_enmity_and_gap_scale_goes(tmp_path, caplog):
     assert "gap_scale" not in sc.to_dict()["race"]
     [note] = [r.getMessage() for r in caplog.records]
     assert "race.rivalry became race.enmity = 0.85" in note and "race.gap_scale" in note
+
+
+def test_version_4_labs_lose_their_financial_depth(tmp_path, caplog):
+    """Labs now leave when their capital runs out: a version-4 file's ``financial_depth`` is
+    dropped with a note, and the rest of the lab's table still applies."""
+    data = Scenario.baseline().to_dict()
+    data["schema_version"] = 4
+    for lab in data["labs"]:
+        lab["financial_depth"] = 3.0
+    with caplog.at_level(logging.WARNING, logger="aiecosim.scenario"):
+        sc = Scenario.from_dict(data, "v4.toml")
+    assert sc.labs[0].budget_usd_m == Scenario.baseline().labs[0].budget_usd_m
+    assert "financial_depth" not in sc.to_dict()["labs"][0]
+    [note] = [r.getMessage() for r in caplog.records]
+    assert "schema_version 4 upgraded to 5" in note and "labs.*.financial_depth (5 labs)" in note

@@ -1,4 +1,5 @@
-"""Frontier labs: train, choose how to release, set safety under race pressure, pay liability."""
+"""Frontier labs: train, choose how to release, set safety under race pressure, pay liability and
+keep their accounts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
+from aiecosim.model.kernels.finance import flagship_run_cost, implied_capital, monthly_burn, smooth
 from aiecosim.model.kernels.frontier import run_capability
 from aiecosim.model.kernels.misuse import marginal_uplift
 from aiecosim.model.kernels.policy import evaluation_applies
@@ -61,6 +63,7 @@ class FrontierLab(mesa.Agent):
         self.mode = MODES.index(spec.initial_mode)
         self.leaked = False  # the current flagship's gated weights got out
         self.evaluated = False
+        self.open_accounts(model.scenario.finance)
 
     # ---------------------------------------------------------------------------------- view
     @property
@@ -87,6 +90,12 @@ class FrontierLab(mesa.Agent):
         return self.spec.direct_users_m * 1e6 * 10.0**gain
 
     def run_cost_usd(self) -> float:
+        """Cost of the lab's current flagship run: exogenous growth, or its share of the spending
+        the lab committed to when it last started a run (``finance.form``)."""
+        if self.capital_form:
+            f = self.model.scenario.finance
+            return float(flagship_run_cost(self.burn, f.flagship_share,
+                                           self.spec.release_interval_months)) * 1e9
         return self.spec.budget_usd_m * 1e6 * self.model.world.run_cost_multiplier
 
     def training_spend_usd(self) -> float:
@@ -162,6 +171,8 @@ class FrontierLab(mesa.Agent):
     def train(self, month: int) -> None:
         """Train the next flagship with this month's compute, algorithms and safety tax."""
         sc, world = self.model.scenario, self.model.world
+        if self.capital_form:  # what the lab can afford now: its capital and expected revenue
+            self.burn = float(monthly_burn(self.capital, self.revenue, sc.finance.runway_months))
         cost = self.run_cost_usd()
         flop = cost * world.flop_per_usd
         capability, raw = self.run_capabilities(cost, world.flop_per_usd,
@@ -221,11 +232,44 @@ class FrontierLab(mesa.Agent):
                              self.model.scenario.diffusion.leak_rate_per_accessor)
         return bool(self.model.rng.random() < p)
 
-    # ----------------------------------------------------------------------------- liability
+    # ------------------------------------------------------------------------------ accounts
+    def open_accounts(self, finance) -> None:
+        """Capital at the start: what makes the burn rule buy the lab's 2023 run
+        (``budget_usd_m``) with the revenue of its own products at the start."""
+        self.capital_form = finance.form == "capital"
+        self.capital = self.burn = self.investment = self.parent_funding = 0.0  # USD bn
+        self.revenue = self.revenue_gross = 0.0  # USD bn a month: net of serving, and fees
+        product = self.spec.direct_users_m * 1e6 * finance.product_revenue_per_user_usd / 1e9
+        self.revenue_trend = product
+        if self.capital_form:
+            interval = self.spec.release_interval_months
+            self.capital = float(implied_capital(self.spec.budget_usd_m / 1e3, product,
+                                                 finance.flagship_share, interval,
+                                                 finance.runway_months))
+            self.revenue = product
+            self.burn = float(monthly_burn(self.capital, product, finance.runway_months))
+
+    def book(self, revenue: float, revenue_gross: float, investment: float,
+             parent_funding: float) -> None:
+        """This month's accounts: money in, the committed burn, liability bills and evaluation
+        costs out. Bills reduce capital continuously; a lab whose capital runs out leaves."""
+        self.revenue, self.revenue_gross = revenue, revenue_gross
+        self.investment, self.parent_funding = investment, parent_funding
+        f = self.model.scenario.finance
+        self.revenue_trend = float(smooth(self.revenue_trend, revenue, f.revenue_trend_months))
+        self.capital += (revenue + investment + parent_funding - self.burn
+                         - self.liability_paid - self.evaluation_cost)
+        if self.capital <= 0.0:
+            self.active = False
+
     def pay_liability(self, amount_usd_bn: float) -> None:
-        """Pay this month's liability; a lab whose yearly bill exceeds its budget exits."""
+        """Pay this month's liability. With capital, the bill comes out of capital (``book``);
+        in the exogenous form a lab whose yearly bill exceeds its depth exits."""
         self.liability_paid = amount_usd_bn
         self.liability_yearly += (12.0 * amount_usd_bn - self.liability_yearly) / 12.0
+        if self.capital_form:
+            return
         yearly_budget = self.run_cost_usd() / 1e9 * 12.0 / self.spec.release_interval_months
-        if self.liability_yearly > self.spec.financial_depth * yearly_budget:
+        depth = self.model.scenario.finance.exogenous_exit_years
+        if self.liability_yearly > depth * yearly_budget:
             self.active = False

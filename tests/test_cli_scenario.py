@@ -25,7 +25,7 @@ def test_validate_accepts_every_shipped_file_by_path_or_name(capsys):
     rc, out, err = run_cli(["scenario", "validate", *map(str, sorted(SCENARIOS.glob("*.toml"))),
                             "race-intensifies"], capsys)
     assert rc == 0 and err == ""
-    assert "race-intensifies.toml: ok (race-intensifies, 8 labs, 120 months)" in out
+    assert "race-intensifies.toml: ok (race-intensifies, 9 labs, 120 months)" in out
 
 
 def test_show_prints_a_complete_world_that_loads_to_the_same_scenario(tmp_path, capsys):

@@ -35,7 +35,7 @@ def test_api_only_at_home_cannot_freeze_the_open_lag_when_abroad_chooses():
 
 def test_export_controls_end_api_misuse_from_abroad():
     months = (1, 120)
-    assert mean_over("two-jurisdictions", "misuse_attempts_api_abroad", months) > 5.0
+    assert mean_over("baseline", "misuse_attempts_api_abroad", months) > 5.0
     scenario = Scenario.load(scenario_path("export-controls"))
     for seed in SEEDS:
         frame = simulate(scenario, seed=seed)

@@ -192,4 +192,4 @@ def test_version_4_labs_lose_their_financial_depth(tmp_path, caplog):
     assert sc.labs[0].budget_usd_m == Scenario.baseline().labs[0].budget_usd_m
     assert "financial_depth" not in sc.to_dict()["labs"][0]
     [note] = [r.getMessage() for r in caplog.records]
-    assert "schema_version 4 upgraded to 5" in note and "labs.*.financial_depth (5 labs)" in note
+    assert "schema_version 4 upgraded to 5" in note and "labs.*.financial_depth (6 labs)" in note

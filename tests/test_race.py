@@ -109,8 +109,9 @@ def test_race_bound_is_a_pure_function_of_the_gap():
 
 
 # ----------------------------------------------------------------------- Jensen et al. 2023
-SUBSIDY = {"policy.compute_subsidy.budget_usd_bn": 2.0,
-           "policy.compute_subsidy.lab_safety_share": 1.0}
+# Home's public compute, all of it for labs' safety work (the named labs are home's).
+HOME = "jurisdictions.home.policy.compute_subsidy"
+SUBSIDY = {f"{HOME}.budget_usd_bn": 2.0, f"{HOME}.lab_safety_share": 1.0}
 
 
 def lab_safety(overrides: dict, lab: str, seeds=range(3)) -> float:
@@ -127,12 +128,12 @@ def lab_safety(overrides: dict, lab: str, seeds=range(3)) -> float:
 
 @pytest.mark.parametrize("lab", ["closed-leader", "open-bigtech"])
 def test_a_safety_targeted_compute_subsidy_raises_the_subsidised_lab_safety(lab):
-    targeted = SUBSIDY | {"policy.compute_subsidy.safety_target_lab": lab}
+    targeted = SUBSIDY | {f"{HOME}.safety_target_lab": lab}
     assert lab_safety(targeted, lab) > lab_safety({}, lab) + 0.05
 
 
 def test_safety_subsidy_is_public_compute_used():
-    targeted = SUBSIDY | {"policy.compute_subsidy.safety_target_lab": "closed-leader"}
+    targeted = SUBSIDY | {f"{HOME}.safety_target_lab": "closed-leader"}
     with_subsidy = simulate(Scenario.baseline().with_overrides(targeted), seed=0)
     assert with_subsidy["public_compute_used"].to_numpy()[12:].mean() > 0.01
 
@@ -140,7 +141,7 @@ def test_safety_subsidy_is_public_compute_used():
 def test_safety_target_must_be_a_lab_of_the_jurisdiction():
     with pytest.raises(ScenarioError, match="safety_target_lab"):
         Scenario.baseline().with_overrides(
-            {"policy.compute_subsidy.safety_target_lab": "no-such-lab"})
+            {f"{HOME}.safety_target_lab": "no-such-lab"})
 
 
 # ------------------------------------------------------------------------------- accidents

@@ -54,7 +54,7 @@ budget_usd_m = 10
     assert sc.policy.liability.bearer == "deployer"  # inherited
     labs = {lab.name: lab for lab in sc.labs}
     assert labs["open-bigtech"].openness == 0.3 and labs["open-bigtech"].budget_usd_m == 20
-    assert "newcomer" in labs and len(labs) == 6
+    assert "newcomer" in labs and len(labs) == 7
 
 
 def test_overrides_replace_dotted_keys_and_labs_by_name(baseline):

@@ -15,7 +15,7 @@ from aiecosim.experiments.cluster import local_cluster
 from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
 from aiecosim.experiments.findings.claims import Claim, fact_claims
 from aiecosim.experiments.findings.results import Results
-from aiecosim.experiments.findings import sections
+from aiecosim.experiments.findings import jurisdictions, sections
 from aiecosim.experiments.runner import run_sweep
 
 HERE = Path(str(files("aiecosim.experiments.findings.designs")))  # package data
@@ -24,6 +24,7 @@ DESIGNS: dict[str, Path] = {
     "stylized-facts": HERE / "stylized-facts.toml",
     "release-regimes": SHIPPED / "release-regimes.toml",
     "regimes-by-defense": HERE / "regimes-by-defense.toml",
+    "jurisdictions": HERE / "jurisdictions.toml",
     "liability-x-subsidy": SHIPPED / "liability-x-subsidy.toml",
     "leak-counterfactual": SHIPPED / "leak-counterfactual.toml",
     "sensitivity": SHIPPED / "sensitivity.toml",
@@ -69,5 +70,5 @@ def all_claims(r: Results) -> list[Claim]:
     """Every claim the page makes, in page order."""
     _, leak = sections.leak_claims(r)
     _, robust = sections.robustness_claims(r)
-    return (fact_claims(r) + sections.regime_claims(r) + sections.policy_map_claims(r) + leak
-            + robust)
+    return (fact_claims(r) + sections.regime_claims(r) + jurisdictions.jurisdiction_claims(r)
+            + sections.policy_map_claims(r) + leak + robust)

@@ -15,7 +15,7 @@ import polars as pl
 from aiecosim.experiments.analysis import time_bands
 from aiecosim.experiments.atomic import write_atomically
 from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
-from aiecosim.experiments.findings import harm_welfare, sections
+from aiecosim.experiments.findings import harm_welfare, jurisdictions, sections
 from aiecosim.experiments.findings.claims import Claim
 from aiecosim.experiments.findings.generate import all_claims
 from aiecosim.experiments.findings.results import Results
@@ -100,6 +100,13 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
         link = export(plot_bands(bands, metric), folder, f"regimes-{metric}")
         parts.append(f"![{metric} by regime]({link}) ([interactive]({link[:-4]}.html))")
     parts.append(_robust_ranking(r))
+
+    parts.append("\n### A rule at home against the same rule everywhere\n\nThe baseline has two "
+                 "jurisdictions: home, with the 2023 frontier, and abroad, with a smaller, later "
+                 "open-leaning lab. Weights published in either are usable in both. Means over "
+                 "years 2-10 (months 13-120) with 95% intervals over 20 seeds.\n")
+    parts.append(_table(jurisdictions.jurisdiction_table(r)))
+    parts.append("\n" + _claims(by_section("jurisdictions")) + "\n")
 
     parts.append("\n## 3. Developer liability against public compute\n\nYear-10 means over a "
                  "6 x 6 grid (4 seeds a point), developer bears liability. From a strength of 0.6, "
@@ -189,14 +196,17 @@ LIMITS = """
 - Many values are assumptions (marked in `docs/ODD.md`): the size of harm, the value labs place
   on openness, how much an API lets a lab control misuse, the users a better model brings.
   The sensitivity section shows which of them drive harm and concentration.
-- Budgets are exogenous: labs' training budgets follow the 2.4x/year trend whatever their
-  revenue, so policy cannot starve or feed the frontier except through liability exits. Their
+- Budgets are exogenous by default: labs' training budgets follow the 2.4x/year trend whatever
+  their revenue, so policy cannot starve or feed the frontier except through liability exits
+  (`finance.form = "capital"` funds labs from revenue, investors and parents, but is not yet
+  the default: its response to liability still has an exit step). Their
   training spending is a cost in welfare, which is why welfare falls below zero in later years:
   the model counts only the value of the products it simulates.
-- One jurisdiction: no weights flow in from abroad, so api-only is as strict as it can be.
-- Harm is misuse by tiers of bad actors plus the expectation of a catastrophic tail; no
-  accidents, no structural harms
-  (labour, concentration of power) beyond what HHI shows.
+- Two jurisdictions, but only labs, their APIs and bad actors belong to one: startups and
+  academics follow home's rules and public compute.
+- Harm is misuse by tiers of bad actors, the expectation of a catastrophic tail, and labs'
+  accidents at an assumed rate; no structural harms (labour, concentration of power) beyond
+  what HHI shows.
 - Welfare adds unlike things (value created, harm, public spending) at face value.
 - Results that depend on the harm level (fact 9) are assumption-driven: the sign of
   regulation's welfare effect changes with it, which is the point of that fact.

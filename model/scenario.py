@@ -256,6 +256,15 @@ class Finance(Section):
         source="assumption; prior range 0.02-0.2, sized so that the 2023 run costs of "
         "labs.*.budget_usd_m come out of 2023's investment (AI Index 2024)",
     )
+    settlement_months: float = param(
+        24.0, "Under form 'capital': mean time for a liability claim to be settled and paid. Each "
+        "month a lab pays 1/this of the claims it has outstanding (claims resolve at a constant "
+        "hazard), so a month's harm comes out of capital over the following years",
+        unit="months", ge=1, le=240,
+        source="assumption; prior range 12-48: civil claims take years to resolve (US federal "
+        "civil cases take about two to three years from filing to trial, US Courts' Federal "
+        "Judicial Caseload Statistics) and large awards are often paid in instalments",
+    )
     product_revenue_per_user_usd: float = param(
         1.4, "Net revenue per user-month of a lab's own products (most users pay nothing)",
         unit="USD/user-month", ge=0, le=1e3,

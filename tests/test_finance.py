@@ -37,6 +37,27 @@ def test_implied_capital_makes_the_burn_rule_buy_the_given_run():
     assert flagship_run_cost(burn, 0.04, 12) == pytest.approx(0.1)
 
 
+def test_a_lab_sets_aside_the_bills_it_expects_over_its_runway_before_it_spends():
+    assert monthly_burn(1.8, 0.1, 18, expected_bills=0.05) == pytest.approx(0.9 / 18 + 0.1)
+    assert monthly_burn(1.8, 0.1, 18, expected_bills=0.5) == pytest.approx(0.1)  # revenue only
+
+
+def test_a_liability_claim_is_paid_out_of_capital_as_it_is_settled():
+    """A claim of 2.4 with settlement_months 24 costs 0.1 in its first month; the rest stays
+    outstanding and is paid in the months that follow."""
+    model = EcosystemModel(capital_world(), rng=0)
+    lab = lab_named(model, "closed-leader")
+    before = lab.capital
+    lab.burn = 0.0
+    lab.pay_liability(2.4)
+    lab.book(0.0, 0.0, 0.0, 0.0)
+    assert before - lab.capital == pytest.approx(0.1)
+    assert lab.claims == pytest.approx(2.3)
+    lab.pay_liability(0.0)
+    lab.book(0.0, 0.0, 0.0, 0.0)
+    assert before - lab.capital == pytest.approx(0.1 + 2.3 / 24)
+
+
 def test_investors_favour_the_more_capable_lab_and_pay_nothing_to_a_lab_that_left():
     shares = investor_shares(np.array([26.0, 25.0, 27.0]), np.zeros(3),
                              np.array([True, True, False]), 2.3, 1.0)
@@ -81,9 +102,11 @@ def year_10_capital(strength: float, name: str = "open-startup-lab") -> float:
     return float(np.mean(held))
 
 
-@pytest.mark.xfail(strict=True, reason="open: at developer liability 0.6 and above the open "
-                   "lab's capital runs out and it leaves (year-10 capital 13.2, 3.9, 3.9, 0, 0, "
-                   "0 USD bn over 4 seeds), so capital still falls in steps")
+@pytest.mark.xfail(strict=True, reason="open: from developer liability 0.2 the open-weight "
+                   "big-tech lab releases by API, the open startup's earlier weights become the "
+                   "best open base and it is billed for all open-route harm, several times its "
+                   "inflows, so it leaves by year 5 (year-10 capital 4.05, 0, 1.63, 0, 0, 0 USD "
+                   "bn over 4 seeds); see docs/ODD.md 7.9a")
 def test_developer_liability_lowers_an_open_labs_capital_smoothly():
     """Bills come out of capital month by month: no exit cliff, no jump between levels."""
     levels = np.linspace(0.0, 1.0, 6)

@@ -172,7 +172,8 @@ class FrontierLab(mesa.Agent):
         """Train the next flagship with this month's compute, algorithms and safety tax."""
         sc, world = self.model.scenario, self.model.world
         if self.capital_form:  # what the lab can afford now: its capital and expected revenue
-            self.burn = float(monthly_burn(self.capital, self.revenue, sc.finance.runway_months))
+            self.burn = float(monthly_burn(self.capital, self.revenue, sc.finance.runway_months,
+                                           self.liability_yearly / 12.0))
         cost = self.run_cost_usd()
         flop = cost * world.flop_per_usd
         capability, raw = self.run_capabilities(cost, world.flop_per_usd,
@@ -238,6 +239,7 @@ class FrontierLab(mesa.Agent):
         (``budget_usd_m``) with the revenue of its own products at the start."""
         self.capital_form = finance.form == "capital"
         self.capital = self.burn = self.investment = self.parent_funding = 0.0  # USD bn
+        self.claims = self.liability_settled = 0.0  # USD bn: outstanding, and paid this month
         self.revenue = self.revenue_gross = 0.0  # USD bn a month: net of serving, and fees
         product = self.spec.direct_users_m * 1e6 * finance.product_revenue_per_user_usd / 1e9
         self.revenue_trend = product
@@ -251,23 +253,29 @@ class FrontierLab(mesa.Agent):
 
     def book(self, revenue: float, revenue_gross: float, investment: float,
              parent_funding: float) -> None:
-        """This month's accounts: money in, the committed burn, liability bills and evaluation
-        costs out. Bills reduce capital continuously; a lab whose capital runs out leaves."""
+        """This month's accounts: money in, the committed burn, the liability settled this month
+        and evaluation costs out. Claims are paid as they are settled, a share
+        1 / ``settlement_months`` of those outstanding each month, so bills reduce capital
+        continuously; a lab whose capital runs out leaves."""
         self.revenue, self.revenue_gross = revenue, revenue_gross
         self.investment, self.parent_funding = investment, parent_funding
         f = self.model.scenario.finance
         self.revenue_trend = float(smooth(self.revenue_trend, revenue, f.revenue_trend_months))
+        self.liability_settled = self.claims / f.settlement_months
+        self.claims -= self.liability_settled
         self.capital += (revenue + investment + parent_funding - self.burn
-                         - self.liability_paid - self.evaluation_cost)
+                         - self.liability_settled - self.evaluation_cost)
         if self.capital <= 0.0:
             self.active = False
 
     def pay_liability(self, amount_usd_bn: float) -> None:
-        """Pay this month's liability. With capital, the bill comes out of capital (``book``);
-        in the exogenous form a lab whose yearly bill exceeds its depth exits."""
+        """This month's liability. With capital, it becomes a claim that is paid out of capital
+        as it is settled (``book``); in the exogenous form a lab whose yearly bill exceeds its
+        depth exits."""
         self.liability_paid = amount_usd_bn
         self.liability_yearly += (12.0 * amount_usd_bn - self.liability_yearly) / 12.0
         if self.capital_form:
+            self.claims += amount_usd_bn
             return
         yearly_budget = self.run_cost_usd() / 1e9 * 12.0 / self.spec.release_interval_months
         depth = self.model.scenario.finance.exogenous_exit_years

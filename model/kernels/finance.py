@@ -14,10 +14,12 @@ REVENUE_FLOOR_USD_BN = 1e-6  # USD 1,000 a month: keeps the log of a lab with no
 
 
 def monthly_burn(capital: np.ndarray | float, expected_revenue: np.ndarray | float,
-                 runway_months: float) -> np.ndarray:
-    """Spending a lab commits to per month: capital spread over its runway plus the revenue it
-    expects. Debt is not modelled, so negative capital or revenue funds nothing."""
-    return (np.maximum(capital, 0.0) / runway_months + np.maximum(expected_revenue, 0.0))
+                 runway_months: float, expected_bills: np.ndarray | float = 0.0) -> np.ndarray:
+    """Spending a lab commits to per month: the capital left after the liability bills it
+    expects over its runway, spread over that runway, plus the revenue it expects. Debt is not
+    modelled, so negative capital or revenue funds nothing."""
+    free = np.maximum(capital, 0.0) - np.maximum(expected_bills, 0.0) * runway_months
+    return np.maximum(free, 0.0) / runway_months + np.maximum(expected_revenue, 0.0)
 
 
 def flagship_run_cost(burn: np.ndarray | float, flagship_share: float,

@@ -16,7 +16,6 @@ from aiecosim.model.kernels.race import (
     extra_care,
     own_safety,
     race_constraint,
-    race_constraint_private,
     race_safety,
     safety_cost,
 )
@@ -31,11 +30,11 @@ class SafetyChoice:
     covered: np.ndarray  # share of its safety compute public money pays for
 
 
-def safety_covers(model, labs) -> np.ndarray:
-    """Share of each lab's safety compute paid for by its jurisdiction's safety subsidy."""
+def safety_covers(model, labs, spend: np.ndarray) -> np.ndarray:
+    """Share of each lab's safety compute (``spend``: its training spend, USD a month) paid
+    for by its jurisdiction's safety subsidy."""
     covered = np.zeros(len(labs))
     tax = model.scenario.race.safety_tax
-    spend = np.array([lab.training_spend_usd() if lab.active else 0.0 for lab in labs])
     for regulator in model.regulators:
         pool_usd = regulator.lab_safety_pool_k * 1e3
         if pool_usd <= 0.0:
@@ -51,9 +50,9 @@ def choose_safety(model) -> SafetyChoice:
     """Every lab's safety effort this month (inactive labs: 0)."""
     labs, race = model.labs, model.scenario.race
     active = np.array([lab.active for lab in labs])
-    covered = safety_covers(model, labs)
+    prize = np.array([lab.training_spend_usd() if lab.active else 0.0 for lab in labs])
+    covered = safety_covers(model, labs, prize)
     culture = np.array([lab.spec.safety for lab in labs])
-    prize = np.array([lab.training_spend_usd() for lab in labs])
     extra_loss = np.array([lab.losses_at_stake_usd() for lab in labs])
     reward = np.array([lab.regulator.safety_reward for lab in labs])
     care = extra_care(extra_loss, prize, culture)
@@ -63,10 +62,8 @@ def choose_safety(model) -> SafetyChoice:
     if index.size:
         raw = np.array([labs[i].raw_capability for i in index])
         cost = safety_cost(race.safety_tax, covered[index])
-        if race.information == "private":
-            noise = model.rng.normal(0.0, race.private_noise, (index.size, index.size))
-            bound = race_constraint_private(raw, race.enmity, cost, noise)
-        else:
-            bound = race_constraint(raw, race.enmity, cost)
+        noise = (model.rng.normal(0.0, race.private_noise, (index.size, index.size))
+                 if race.information == "private" else None)
+        bound = race_constraint(raw, race.enmity, cost, noise)
         effort[index] = race_safety(own[index], bound)
     return SafetyChoice(effort, own, covered)

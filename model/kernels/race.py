@@ -64,44 +64,30 @@ def own_safety(culture: np.ndarray, safety_tax: float, covered: np.ndarray | flo
     return np.clip(np.nan_to_num(effort, nan=1.0, neginf=0.0), 0.0, 1.0)
 
 
-def race_constraint(capabilities: np.ndarray, enmity: float, cost: np.ndarray) -> np.ndarray:
+def race_constraint(capabilities: np.ndarray, enmity: float, cost: np.ndarray,
+                    noise: np.ndarray | None = None) -> np.ndarray:
     """Most safety each lab can take and still deter every rival from racing past it.
 
-    ``capabilities`` are what each lab could field with no safety (its raw capability), as the
-    lab sees them. The leader's bound is ``gap / (enmity · cost)``; a lab that does not lead is
-    unbounded (infinite): it cannot win by racing, so the race does not bind it. Ties: every lab
-    at the top faces a gap of zero.
+    ``capabilities`` are what each lab could field with no safety (its raw capability). Lab *i*
+    sees its own exactly and rival *j*'s through ``noise[i, j]`` (log10 FLOP-eq; none when
+    capabilities are public). A lab that believes it leads is bounded by
+    ``gap / (enmity · cost)``, the gap it believes it has over the runner-up; a lab that does
+    not is unbounded (infinite): it cannot win by racing, so the race does not bind it. Ties:
+    every lab at the top faces a gap of zero.
     """
     caps = np.asarray(capabilities, dtype=float)
     cost = np.broadcast_to(np.asarray(cost, dtype=float), caps.shape)
     bound = np.full(caps.size, np.inf)
     if caps.size < 2 or enmity <= 0.0:
         return bound
-    order = np.argsort(caps)
-    leader, runner_up = order[-1], order[-2]
-    unit = enmity * cost[leader]
-    if unit > 0.0:
-        with np.errstate(over="ignore"):  # a vanishing unit: no bound, which inf says
-            bound[caps >= caps[leader]] = (caps[leader] - caps[runner_up]) / unit
-    return bound
-
-
-def race_constraint_private(capabilities: np.ndarray, enmity: float, cost: np.ndarray,
-                            noise: np.ndarray) -> np.ndarray:
-    """The race bound when rivals' capabilities are private: each lab sees its own exactly and
-    every rival's through ``noise[i, j]`` (log10 FLOP-eq), and bounds itself by what it sees."""
-    caps = np.asarray(capabilities, dtype=float)
-    cost = np.broadcast_to(np.asarray(cost, dtype=float), caps.shape)
-    bound = np.full(caps.size, np.inf)
-    if caps.size < 2 or enmity <= 0.0:
-        return bound
-    for i in range(caps.size):
-        seen = caps + noise[i]
-        seen[i] = -np.inf
-        gap = caps[i] - seen.max()
-        if gap >= 0.0 and cost[i] > 0.0:
-            with np.errstate(over="ignore"):
-                bound[i] = gap / (enmity * cost[i])
+    seen = np.broadcast_to(caps, (caps.size, caps.size)).copy()
+    if noise is not None:
+        seen += noise
+    np.fill_diagonal(seen, -np.inf)
+    gap = caps - seen.max(axis=1)
+    leads = (gap >= 0.0) & (cost > 0.0)
+    with np.errstate(over="ignore"):  # a vanishing unit: no bound, which inf says
+        bound[leads] = gap[leads] / (enmity * cost[leads])
     return bound
 
 

@@ -14,6 +14,7 @@ from aiecosim.model.agents.race import SafetyChoice, choose_safety
 from aiecosim.model.agents.regulator import Regulator
 from aiecosim.model.agents.startups import StartupPopulation
 from aiecosim.model.kernels.misuse import OPEN_ROUTE
+from aiecosim.model.kernels.policy import open_harm_shares
 from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
 from aiecosim.model.recorder import MetricsRecorder
 from aiecosim.model.scenario import Scenario
@@ -136,14 +137,15 @@ class EcosystemModel(mesa.Model):
     def settle_liability(self) -> None:
         """Developers pay their share of the harm their models enabled, by the rules of their
         own jurisdiction; exits follow."""
-        harm = self.bad_actors.harm_usd_bn
-        attributed = self.bad_actors.api_harm_by_lab.copy()  # harm through each lab's API
-        if self.world.open_origin >= 0:
-            attributed[self.world.open_origin] += harm[OPEN_ROUTE]
-        for lab, lab_harm in zip(self.labs, attributed):
+        open_harm = self.bad_actors.harm_usd_bn[OPEN_ROUTE]
+        users = self.startups.open_users_by_origin.astype(float)
+        for lab, api_harm in zip(self.labs, self.bad_actors.api_harm_by_lab):
             if lab.active:
+                # Each lab is judged by its own jurisdiction's rule for open-weight harm.
+                rule = lab.regulator.policy.liability.open_attribution
+                share = open_harm_shares(rule, users, self.world.open_origin)[lab.index]
                 on_developer, _ = lab.regulator.liability_split()
-                lab.pay_liability(float(lab_harm * on_developer))
+                lab.pay_liability(float((api_harm + share * open_harm) * on_developer))
 
     def safety_research(self) -> float:
         """Safety research this month: academic safety groups plus labs' own safety work."""

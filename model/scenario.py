@@ -36,6 +36,16 @@ class Liability(Section):
         "half each. Source: Bommasani et al., Science 2024 (liability debate).",
         json_schema_extra={"lever": True, "unit": "", "source": "Bommasani et al. 2024"},
     )
+    open_attribution: Literal["market-share", "best-base"] = Field(
+        "market-share",
+        description="How harm done with public weights is split among their developers, "
+        "since nobody can tell which base a stripped model came from: 'market-share' in "
+        "proportion to each developer's share of deployed open-weight use (market-share "
+        "liability, Sindell v. Abbott Laboratories, 1980; an assumption for AI), 'best-base' all "
+        "of it to the developer of the best public base.",
+        json_schema_extra={"lever": True, "unit": "",
+                           "source": "Sindell v. Abbott Laboratories (Cal. 1980); assumption"},
+    )
     deadweight_share: float = param(
         0.3, "Share of liability payments lost to legal and compliance costs (deadweight)",
         unit="share", ge=0, le=1,
@@ -728,6 +738,12 @@ class Lab(Section):
     monitoring: float = param(
         0.5, "Chance per month an API abuser is detected at full safety effort", unit="share",
         ge=0, le=1, source="assumption",
+    )
+    monitoring_floor: float = param(
+        0.5, "Share of the lab's abuse monitoring that works with no safety effort: detection "
+        "is monitoring x (floor + (1 - floor) x safety effort)", unit="share", ge=0, le=1,
+        source="assumption (prior 0-1): trust-and-safety teams run with or without frontier "
+        "safety work, but safety effort funds classifiers and red-teaming",
     )
     release_interval_months: int = param(12, "Months between flagship releases",
                                          unit="months", ge=1, le=60, source="assumption")

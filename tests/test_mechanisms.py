@@ -4,6 +4,7 @@ scheduled events, the regime's constraint on releases, and the model's Mesa stru
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from aiecosim.model import EcosystemModel, Scenario, simulate
 from aiecosim.model.agents.academics import AcademicPopulation
@@ -11,9 +12,11 @@ from aiecosim.model.agents.bad_actors import BadActorPopulation
 from aiecosim.model.agents.lab import FrontierLab
 from aiecosim.model.agents.regulator import Regulator
 from aiecosim.model.agents.startups import StartupPopulation
+from aiecosim.model.kernels.misuse import OPEN_ROUTE
+from aiecosim.model.kernels.policy import open_harm_shares, safety_cover
 from aiecosim.model.kernels.release import WEIGHTS_PUBLIC
 
-from support.runs import across_seeds
+from support.runs import SCENARIOS, across_seeds
 
 
 def test_model_is_a_mesa_model_with_every_agent_type(baseline):
@@ -130,3 +133,34 @@ def test_reused_lab_arrays_match_arrays_built_afresh_every_month(baseline):
     after = build_access(model, before)
     assert not np.array_equal(after.api_price, before.api_price)
     assert np.array_equal(after.api_price, build_access(model).api_price)
+
+
+# ----------------------------------------------------------------- liability for open weights
+def test_open_weight_harm_is_split_by_market_share_or_charged_to_the_best_base():
+    users = np.array([30.0, 0.0, 10.0, 60.0])  # the last: bases released before the run
+    assert open_harm_shares("market-share", users, 2) == pytest.approx([0.3, 0.0, 0.1, 0.6])
+    assert open_harm_shares("best-base", users, 2) == pytest.approx([0.0, 0.0, 1.0, 0.0])
+    nobody = np.zeros(4)  # nobody deploys open weights: the best base's developer is named
+    assert open_harm_shares("market-share", nobody, 1) == pytest.approx([0.0, 1.0, 0.0, 0.0])
+    assert not open_harm_shares("market-share", nobody, -1).any()  # a base from before the run
+
+
+def test_under_market_share_liability_every_open_developer_in_use_is_billed():
+    scenario = Scenario.load(SCENARIOS / "baseline.toml").with_overrides(
+        {"steps": 30, "policy.liability.bearer": "developer", "policy.liability.strength": 0.5})
+    model = EcosystemModel(scenario, rng=1)
+    billed_at_once = 0
+    for _ in range(scenario.steps):
+        model.step()
+        if model.bad_actors.harm_usd_bn[OPEN_ROUTE] > 0:
+            users = model.startups.open_users_by_origin[:-1]
+            paying = [lab.liability_paid > 0 for lab in model.labs]
+            assert all(paying[i] for i in np.flatnonzero(users > 0) if model.labs[i].active)
+            billed_at_once = max(billed_at_once, int(np.sum(paying)))
+    assert billed_at_once >= 2
+
+
+def test_a_subsidy_for_a_tiny_safety_need_pays_it_in_full_without_overflow():
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        cover = safety_cover(1e9, 0.3, np.array([1e-300, 1e9, 0.0]), np.ones(3))
+    assert cover == pytest.approx([1.0, 1.0, 0.0])

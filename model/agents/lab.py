@@ -79,7 +79,8 @@ class FrontierLab(mesa.Agent):
     @property
     def monitoring(self) -> float:
         """Effective abuse monitoring: the lab's capacity scaled by its safety effort."""
-        return self.spec.monitoring * (0.5 + 0.5 * self.safety_effort)
+        floor = self.spec.monitoring_floor
+        return self.spec.monitoring * (floor + (1.0 - floor) * self.safety_effort)
 
     def direct_users(self) -> float:
         """Users of the lab's own products: more capable flagships reach more people."""

@@ -17,6 +17,22 @@ def liability_shares(bearer: str, strength: float) -> tuple[float, float]:
     return strength * developer, strength * deployer
 
 
+def open_harm_shares(rule: str, users_by_origin: np.ndarray, best_origin: int) -> np.ndarray:
+    """Share of open-weight harm charged to each origin of public weights (index = lab; the
+    last entry, bases from before the run, is charged to nobody in the run).
+
+    ``market-share``: in proportion to each origin's share of deployed open-weight use; with no
+    use yet, all to the best base. ``best-base``: all to the developer of the best base.
+    """
+    shares = np.zeros(users_by_origin.size)
+    total = float(users_by_origin.sum())
+    if rule == "market-share" and total > 0.0:
+        return users_by_origin / total
+    if best_origin >= 0:
+        shares[best_origin] = 1.0
+    return shares
+
+
 def subsidy_pools(budget_usd_bn: float, lab_safety_share: float, academic_share: float,
                   take_up: float) -> tuple[float, float, float]:
     """Monthly public compute (USD k) for labs' safety work, for academics and for startups.
@@ -41,7 +57,8 @@ def safety_cover(pool_usd: float, safety_tax: float, training_spend_usd: np.ndar
     if pool_usd <= 0.0 or total <= 0.0:
         return np.zeros(spend.size)
     granted = pool_usd * np.asarray(weights, dtype=float) / total
-    return np.where(need > 0.0, np.minimum(granted / np.where(need > 0.0, need, 1.0), 1.0), 0.0)
+    # Cap the grant at the need before dividing, so a tiny need cannot overflow the ratio.
+    return np.where(need > 0.0, np.minimum(granted, need) / np.where(need > 0.0, need, 1.0), 0.0)
 
 
 def evaluation_applies(training_flop: float, mandate: bool, threshold_flop: float) -> bool:

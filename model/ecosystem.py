@@ -38,9 +38,7 @@ class EcosystemModel(mesa.Model):
         self.world = World.start(self.scenario)
         self.regulators = [Regulator(self, place)
                            for place in range(len(self.scenario.jurisdictions))]
-        # The home regulator also funds public compute for startups and academics and sets the
-        # deployer rules they follow (populations are not split by jurisdiction yet).
-        self.regulator = self.regulators[0]
+        self.regulator = self.regulators[0]  # home's: the one-jurisdiction view of the policy
         self.labs = [FrontierLab(self, i, spec) for i, spec in enumerate(self.scenario.labs)]
         self.startups = StartupPopulation(self)
         self.academics = AcademicPopulation(self)

@@ -76,10 +76,12 @@ class MetricsRecorder:
         d["public_compute_used"][row] = (startups.public_compute_usd_bn
                                          + academics.public_compute_usd_bn
                                          + sum(lab.public_safety_compute_usd_bn() for lab in labs))
-        # Deadweight by the rules where the bill is paid: each lab's jurisdiction; startups home.
+        # Deadweight by the rules where the bill is paid: each lab's and each deployer's
+        # jurisdiction.
         d["liability_deadweight"][row] = sum(
             lab.liability_paid * lab.policy.liability.deadweight_share for lab in model.labs
-        ) + startups.premiums_usd_bn * model.regulator.policy.liability.deadweight_share
+        ) + sum(premiums * regulator.policy.liability.deadweight_share
+                for premiums, regulator in zip(startups.premiums_by_place, model.regulators))
         d["lab_capital_usd_bn"][row] = sum(lab.capital for lab in labs if lab.active)
         d["lab_revenue_usd_bn"][row] = sum(lab.revenue_gross for lab in labs)
         d["lab_investment_usd_bn"][row] = sum(lab.investment for lab in labs)

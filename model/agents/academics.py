@@ -25,6 +25,11 @@ class AcademicPopulation(mesa.Agent):
         self.productivity = np.exp(0.5 * draws[0] - 0.125).astype(F32)
         self.compute_k = (p.compute_usd_k * np.exp(draws[1])).astype(F32)
         self.is_safety = rng.random(n) < p.safety_share
+        # Where each group is; one jurisdiction draws nothing, so its runs stay as they were.
+        shares = model.scenario.population_shares()
+        self.place = np.zeros(n, dtype=np.intp) if len(shares) == 1 \
+            else rng.choice(len(shares), size=n, p=shares)
+        self.groups_by_place = np.bincount(self.place, minlength=len(shares))
         self.own_compute_usd = float(self.compute_k.sum(dtype=np.float64)) * 1e3
         self.output = 0.0
         self.safety_output = 0.0
@@ -41,18 +46,34 @@ class AcademicPopulation(mesa.Agent):
         if not any_model:
             safety_access = general_access = 0.0
         group_access = np.where(self.is_safety, F32(safety_access), F32(general_access))
-        subsidy_k = model.regulator.academic_pool_k / self.compute_k.size
+        subsidy_k = self.subsidy_each()
         noise = model.rng.random(self.compute_k.size, dtype=F32)
-        output = research_output(self.productivity, self.compute_k, F32(subsidy_k), group_access,
+        output = research_output(self.productivity, self.compute_k, subsidy_k, group_access,
                                  p.compute_usd_k, noise)
         # Reported per thousand groups' worth of typical output.
         self.output = float(output.sum(dtype=np.float64)) / 1000.0
         self.safety_output = float(output[self.is_safety].sum(dtype=np.float64)) / 1000.0
-        self.public_compute_usd_bn = model.regulator.academic_pool_k / 1e6
+        self.public_compute_usd_bn = self.public_pool_k() / 1e6
+
+    def pools_k(self) -> np.ndarray:
+        """Each jurisdiction's public compute for academics, USD k a month (index = place)."""
+        return np.array([regulator.academic_pool_k for regulator in self.model.regulators])
+
+    def public_pool_k(self) -> float:
+        """Public compute in use: a jurisdiction's pool goes to its own groups only."""
+        return float(np.sum(self.pools_k(), where=self.groups_by_place > 0))
+
+    def subsidy_each(self):
+        """Public compute per group (USD k a month), shared equally within each jurisdiction:
+        a single value with one jurisdiction, else one per group."""
+        each = self.pools_k() / np.maximum(self.groups_by_place, 1)
+        if each.size == 1:
+            return F32(each[0])
+        return each.astype(F32).take(self.place)
 
     def compute_spend_usd(self) -> float:
         """Monthly compute all groups buy, their own budgets plus public compute."""
-        return self.own_compute_usd + self.model.regulator.academic_pool_k * 1e3
+        return self.own_compute_usd + self.public_pool_k() * 1e3
 
     @property
     def value_usd_bn(self) -> float:

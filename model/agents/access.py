@@ -35,6 +35,7 @@ class Access:
     # API is geo-restricted when its lab's jurisdiction forbids export), or -1.
     best_api_from: np.ndarray = None
     lab_place: np.ndarray = None  # index of each lab's jurisdiction
+    api_reach: np.ndarray = None  # [jurisdiction, lab]: its residents may use the lab's API
 
     def lab_arrays(self) -> dict:
         """The per-lab arrays that depend only on ``lab_state`` (reused while it holds)."""
@@ -50,7 +51,7 @@ class Access:
 
 
 LAB_ARRAYS = ("api_capability", "api_mitigation", "monitoring", "refusal", "best_api",
-              "liability_loading", "best_api_from", "lab_place")
+              "liability_loading", "best_api_from", "lab_place", "api_reach")
 
 
 def lab_state(model) -> tuple:
@@ -129,6 +130,8 @@ def lab_terms(model) -> dict[str, np.ndarray | int]:
     api_capability = np.where(serving, capability, -np.inf)
     place = np.array([lab.place for lab in labs], dtype=np.intp)
     exports = np.array([lab.policy.api_export for lab in labs])
+    # An API serves its own jurisdiction, and others unless its jurisdiction forbids export.
+    api_reach = (place[None, :] == np.arange(len(sc.jurisdictions))[:, None]) | exports[None, :]
     return dict(
         api_capability=api_capability,
         liability_loading=pass_through * on_developer * risk,
@@ -136,9 +139,10 @@ def lab_terms(model) -> dict[str, np.ndarray | int]:
         monitoring=np.array([lab.monitoring for lab in labs]),
         refusal=sc.misuse.api_refusal * effort,
         best_api=best_api(api_capability, serving),
-        best_api_from=np.array([best_api(api_capability, serving & ((place == j) | exports))
-                                for j in range(len(sc.jurisdictions))], dtype=np.intp),
+        best_api_from=np.array([best_api(api_capability, serving & reach)
+                                for reach in api_reach], dtype=np.intp),
         lab_place=place,
+        api_reach=api_reach,
     )
 
 

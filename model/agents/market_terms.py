@@ -23,7 +23,7 @@ from aiecosim.model.kernels.misuse import marginal_uplift
 
 F32 = np.float32
 USD_PER_K = 1000.0  # unit conversion: startups' accounts are in USD thousands
-MEMBER = {"weight": 0, "unit_margin": 1, "fixed": 2, "platform_risk": 3}  # rows of Terms.member
+MEMBER = {"weight": 0, "fixed": 1, "platform_risk": 2}  # rows of Terms.member
 
 
 def unit_revenue_k(params) -> float:
@@ -32,24 +32,29 @@ def unit_revenue_k(params) -> float:
 
 
 class Terms(NamedTuple):
-    """This month's terms per kind of base model, as small float64 tables indexed by kind.
+    """This month's terms per kind of base model, as small float64 tables indexed by kind,
+    or by [jurisdiction, kind] where a deployer's own jurisdiction sets them.
 
     Kinds: ``0..L`` fine-tune the public base from origin ``k`` (lab ``k``; ``L`` is releases
     from before the run), ``L+1..2L`` build on lab ``k-L-1``'s API, ``2L+1`` is an empty row.
+    Public weights are on offer everywhere; an API only where it may serve (export controls).
     """
 
     quality: np.ndarray  # what the product can do (log10 FLOP-eq); -inf where not on offer
+    offer: np.ndarray  # [jurisdiction, kind]: quality where its deployers may use it, else -inf
     weight: np.ndarray  # pull on a segment's users (see kernels.market.attraction)
-    unit_margin: np.ndarray  # USD k a month per user, after compute and premium
+    unit_margin: np.ndarray  # [jurisdiction, kind]: USD k a month per user, after compute and
+    # the premium of that jurisdiction's deployer liability
     compute_per_user: np.ndarray  # USD k a month per user paid for compute (price or own cost)
     resource_per_user: np.ndarray  # USD a month per user of serving, at cost (for welfare)
     fixed: np.ndarray  # USD k a month: fixed cost plus fine-tuning (open bases only)
     own_compute: np.ndarray  # USD k a month of fine-tuning compute (open bases only)
     platform_risk: np.ndarray  # monthly chance an API changes under a startup
-    premium: np.ndarray  # deployer liability premium, share of revenue
+    premium: np.ndarray  # [jurisdiction, kind]: deployer liability premium, share of revenue
     user_cap: np.ndarray  # users above which a base's licence binds
     demand: float  # users a segment can have this month
     member: np.ndarray  # float32 rows (see MEMBER) for per-member lookups by kind
+    member_margin: np.ndarray  # float32 unit_margin for per-member lookups by place and kind
 
 
 class MarketTerms:
@@ -76,8 +81,9 @@ class MarketTerms:
         """What each kind of base offers this month (see ``Terms``)."""
         p = self.params
         access, world, m = model.access, model.world, model.scenario.misuse
-        # Startups deploy under the home jurisdiction's rules (not split by jurisdiction yet).
-        _, on_deployer = model.regulator.liability_split()
+        # Each deployer answers to its own jurisdiction's liability rules (index = place).
+        on_deployer = np.array([[regulator.liability_split()[1]]
+                                for regulator in model.regulators])
         n_open, empty = self.n_open, self.empty
         capability = self._capability
         capability[:n_open] = access.public_quality
@@ -105,6 +111,8 @@ class MarketTerms:
             capability, m.harm_threshold, m.uplift_scale, m.uplift_exponent), 0.0)
         unit_revenue = unit_revenue_k(p)
         unit_margin = np.where(offered, unit_revenue * (1.0 - premium) - compute, 0.0)
+        offer = np.repeat(quality[None, :], len(model.regulators), axis=0)
+        offer[:, n_open:empty][~access.api_reach] = -np.inf
         user_cap = self._user_cap.copy()
         user_cap[:n_open] = access.public_user_cap
         # Demand grows with the best product on offer and with cheaper inference.
@@ -115,25 +123,28 @@ class MarketTerms:
                                 p.users_price_elasticity)
         weight = attraction(quality, best_quality, p.quality_pull)
         return Terms(
-            quality=quality, weight=weight, unit_margin=unit_margin, compute_per_user=compute,
+            quality=quality, offer=offer, weight=weight, unit_margin=unit_margin,
+            compute_per_user=compute,
             resource_per_user=np.where(offered, resource, 0.0), fixed=fixed,
             own_compute=own_compute.copy(), platform_risk=self.risk, premium=premium,
             user_cap=user_cap, demand=demand,
-            member=np.array([weight, unit_margin, fixed, self.risk], dtype=F32),
+            member=np.array([weight, fixed, self.risk], dtype=F32),
+            member_margin=unit_margin.astype(F32),
         )
 
     # ------------------------------------------------------------------------------ choices
-    def choice_margins(self, terms: Terms, segment_weight: float,
+    def choice_margins(self, terms: Terms, place: int, segment_weight: float,
                        subsidy_each: float) -> np.ndarray:
-        """Expected monthly profit (USD k) of a firm on each kind, in a segment whose firms pull
-        ``segment_weight``; -inf for a base not on offer and for the empty row."""
+        """Expected monthly profit (USD k) of a firm of jurisdiction ``place`` on each kind, in
+        a segment whose firms pull ``segment_weight``; -inf for a base not on offer there and
+        for the empty row."""
         pull = segment_weight + terms.weight
         share = np.divide(terms.weight, pull, out=np.zeros(pull.size), where=pull > 0.0)
         users = terms.demand * share
-        margins = expected_margin(users, terms.unit_margin,
+        margins = expected_margin(users, terms.unit_margin[place],
                                   users * terms.compute_per_user + terms.own_compute,
                                   subsidy_each, terms.fixed) - self.platform_cost
-        margins = np.where(np.isfinite(terms.quality), margins, -np.inf)
+        margins = np.where(np.isfinite(terms.offer[place]), margins, -np.inf)
         margins[self.empty:] = -np.inf
         return margins
 
@@ -145,11 +156,12 @@ class MarketTerms:
         return max(terms.demand * share * p.value_per_user_usd * p.value_capture / USD_PER_K,
                    1e-9)
 
-    def choose(self, terms: Terms, segment_weight: float, subsidy_each: float,
+    def choose(self, terms: Terms, place: int, segment_weight: float, subsidy_each: float,
                taste: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Kinds chosen by firms with these tastes and uniform draws: open weights or an API by
-        taste and margin, then which base or provider by logit shares."""
-        margins = self.choice_margins(terms, segment_weight, subsidy_each)
+        """Kinds chosen by firms of jurisdiction ``place`` with these tastes and uniform draws:
+        open weights or an API by taste and margin, then which base or provider by logit
+        shares."""
+        margins = self.choice_margins(terms, place, segment_weight, subsidy_each)
         noise = self.params.choice_noise * self.typical_revenue(terms, segment_weight)
         open_margins, api_margins = margins[:self.n_open], margins[self.n_open:self.empty]
         best_api = float(api_margins.max()) if self.n_labs else -np.inf
@@ -165,19 +177,21 @@ class MarketTerms:
         kinds[~goes_open] = self.n_open + pick_option(u[~goes_open], api_margins, noise)
         return kinds
 
-    def best_kind(self, terms: Terms, segment_weight: float, subsidy_each: float) -> int:
-        return int(np.argmax(self.choice_margins(terms, segment_weight, subsidy_each)))
+    def best_kind(self, terms: Terms, place: int, segment_weight: float,
+                  subsidy_each: float) -> int:
+        return int(np.argmax(self.choice_margins(terms, place, segment_weight, subsidy_each)))
 
-    def entry_rates(self, terms: Terms, segment_pull: np.ndarray, segment_weight: float,
-                    subsidy_each: float) -> tuple[np.ndarray, int]:
-        """Poisson means of arrivals per segment, and the base an entrant would start on."""
-        best = self.best_kind(terms, segment_weight, subsidy_each)
+    def entry_rates(self, terms: Terms, place: int, segment_pull: np.ndarray,
+                    segment_weight: float, subsidy_each: float) -> tuple[np.ndarray, int]:
+        """Poisson means of arrivals per segment of potential startups of jurisdiction
+        ``place`` (before its population share), and the base an entrant would start on."""
+        best = self.best_kind(terms, place, segment_weight, subsidy_each)
         # Public compute pays part of the compute bill, up to a firm's share of the pool: for an
         # entrant of typical size, a lower fixed cost (never below its costs other than compute).
         weight = terms.weight[best]
         users = terms.demand * weight / (segment_weight + weight) if weight > 0 else 0.0
         bill = users * terms.compute_per_user[best] + terms.own_compute[best]
         cost = terms.fixed[best] + self.platform_cost[best] - min(subsidy_each, bill)
-        rate = entry_rate(terms.demand, terms.unit_margin[best], cost, terms.weight[best],
+        rate = entry_rate(terms.demand, terms.unit_margin[place, best], cost, terms.weight[best],
                           segment_pull, self.params.entry_flow)
         return rate, best

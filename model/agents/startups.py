@@ -20,8 +20,10 @@ F32 = np.float32
 class StartupPopulation(mesa.Agent):
     """All startups as arrays, one row per firm; rows of exited firms are reused by entrants.
 
-    Each row has a ``kind`` (see ``market_terms.Terms``) and a ``segment``. The arrays grow when
-    entrants outnumber free rows, so no pool bounds the population.
+    Each row has a ``kind`` (see ``market_terms.Terms``), a ``segment`` and a ``place`` (its
+    jurisdiction, whose deployer rules, API access and public compute it has). Segments'
+    users are shared by firms from every jurisdiction. The arrays grow when entrants outnumber
+    free rows, so no pool bounds the population.
     """
 
     def __init__(self, model: mesa.Model) -> None:
@@ -36,6 +38,12 @@ class StartupPopulation(mesa.Agent):
         self.users = np.zeros(firms, dtype=F32)
         self.cash = np.full(firms, p.starting_cash_usd_k, dtype=F32)
         self.taste = model.rng.logistic(size=firms).astype(F32)  # fixed taste for open weights
+        # Where each firm is; one jurisdiction draws nothing, so its runs stay as they were.
+        self.place_shares = np.array(model.scenario.population_shares())
+        self.places = places = self.place_shares.size
+        self.place = np.zeros(firms, dtype=np.int8) if places == 1 else \
+            model.rng.choice(places, size=firms, p=self.place_shares).astype(np.int8)
+        self.active_by_place = np.bincount(self.place, minlength=places)
         self.pending = np.ones(firms, dtype=bool)  # founded, base not chosen yet
         self.established = np.ones(firms, dtype=bool)  # start at their share of users
         self.kind_counts = np.bincount(self.kind, minlength=market.kinds)
@@ -45,6 +53,7 @@ class StartupPopulation(mesa.Agent):
         self.active, self.open_count, self.entered = firms, 0, 0
         self.at_limit = False  # entry was stopped at max_firms this month
         self.premiums_usd_bn = self.public_compute_usd_bn = self.value_usd_bn = 0.0
+        self.premiums_by_place = np.zeros(self.places)
         self.serving_cost_usd_bn = 0.0
 
     # ---------------------------------------------------------------------------------- step
@@ -72,43 +81,52 @@ class StartupPopulation(mesa.Agent):
             self.segment_pull = np.bincount(self.segment, weights=terms.weight.take(self.kind),
                                             minlength=p.segments)
         # Entrants see the segments as last month's competition left them.
-        rate, best = self.market.entry_rates(terms, self.segment_pull,
-                                             self.mean_segment_weight(terms), self.subsidy_each())
+        # Arrivals per (jurisdiction, segment): each jurisdiction's potential startups arrive in
+        # proportion to its population share, at the rate its own terms imply.
+        weight, subsidy = self.mean_segment_weight(terms), self.subsidy_each()
+        rates, best = zip(*(self.market.entry_rates(terms, j, self.segment_pull, weight,
+                                                    subsidy[j]) for j in range(self.places)))
+        rate = np.array(rates) * self.place_shares[:, None]
         room = max(p.max_firms - self.active, 0)
-        arrivals = self.model.rng.poisson(np.minimum(rate, room))
+        arrivals = self.model.rng.poisson(np.minimum(rate, room)).ravel()
         self.at_limit = int(arrivals.sum()) > room
+        cells = np.arange(arrivals.size)  # place * segments + segment
         if self.at_limit:  # more would enter than the run may hold: a random subset does
             keep = self.model.rng.permutation(int(arrivals.sum()))[:room]
-            segments = np.repeat(np.arange(p.segments), arrivals)[keep]
-            arrivals = np.bincount(segments, minlength=p.segments)
+            arrivals = np.bincount(np.repeat(cells, arrivals)[keep], minlength=arrivals.size)
         self.entered = count = int(arrivals.sum())
         self.entrants = rows = self.free_rows(count)
         if not count:
             return
-        self.segment[rows] = np.repeat(np.arange(p.segments, dtype=np.int32), arrivals)
+        cell = np.repeat(cells, arrivals)
+        self.segment[rows] = (cell % p.segments).astype(np.int32)
+        self.place[rows] = cell // p.segments
         self.taste[rows] = self.model.rng.logistic(size=count)
         self.cash[rows] = p.starting_cash_usd_k
         self.users[rows] = 0.0
         self.pending[rows] = True
-        self.kind[rows] = best  # founded on the best base; each firm chooses next
+        # Founded on the best base its jurisdiction offers; each firm chooses next.
+        self.kind[rows] = np.array(best).take(self.place[rows])
 
     def choose_base(self, terms: Terms, draws: np.ndarray) -> None:
         """New firms pick a base; others reconsider now and then, or when theirs is gone."""
         p, kind, empty = self.params, self.kind, self.empty
         alive = kind != empty
         choosing = alive & ((draws[0] < p.exit_hazard + p.switch_rate) | self.pending)
-        stranded = ~np.isfinite(terms.quality)  # a cut API or a base not on offer
-        stranded[empty:] = False
-        if self.kind_counts[stranded].any():
-            choosing |= alive & stranded.take(kind)
+        stranded = ~np.isfinite(terms.offer)  # a cut API, a base not on offer, an export ban
+        stranded[:, empty:] = False
+        if self.kind_counts[stranded.any(axis=0)].any():  # someone may be stranded
+            choosing |= alive & self.by_member(stranded)
         if self.users.size and terms.user_cap.min() < self.users.max():  # outgrew the licence
             choosing |= alive & (self.users > terms.user_cap.take(kind))
-        chooser = np.flatnonzero(choosing)
-        if chooser.size:
-            kind[chooser] = self.market.choose(terms, self.mean_segment_weight(terms),
-                                               self.subsidy_each(), self.taste[chooser],
-                                               draws[1, chooser])
-            self.pending[chooser] = False
+        weight, subsidy = self.mean_segment_weight(terms), self.subsidy_each()
+        for place in range(self.places):
+            chooser = np.flatnonzero(choosing & (self.place == place)) if self.places > 1 \
+                else np.flatnonzero(choosing)
+            if chooser.size:
+                kind[chooser] = self.market.choose(terms, place, weight, subsidy[place],
+                                                   self.taste[chooser], draws[1, chooser])
+                self.pending[chooser] = False
 
     def compete(self, terms: Terms, draws: np.ndarray) -> None:
         """Firms in a segment share its users by the pull of their products; users move toward
@@ -132,12 +150,12 @@ class StartupPopulation(mesa.Agent):
         bill, up to an equal share of the pool each."""
         kind, users = self.kind, self.users
         subsidy_each = self.subsidy_each()
-        self.cash += users * terms.member[MEMBER["unit_margin"]].take(kind)
+        self.cash += users * self.by_member(terms.member_margin)
         self.cash -= terms.member[MEMBER["fixed"]].take(kind)
-        if subsidy_each > 0.0:
+        if subsidy_each.max() > 0.0:
             compute = users * terms.compute_per_user.astype(F32).take(kind)
             compute += terms.own_compute.astype(F32).take(kind)
-            covered = np.minimum(compute, F32(subsidy_each))
+            covered = np.minimum(compute, subsidy_each.astype(F32).take(self.place))
             self.cash += covered
             self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6
         else:
@@ -159,8 +177,16 @@ class StartupPopulation(mesa.Agent):
             return float(self.active) / self.params.segments
         return float(np.dot(self.kind_counts, terms.weight)) / self.params.segments
 
-    def subsidy_each(self) -> float:
-        return self.model.regulator.startup_pool_k / max(self.active, 1)
+    def subsidy_each(self) -> np.ndarray:
+        """Each jurisdiction's public compute per firm of its own (index = place)."""
+        pools = np.array([regulator.startup_pool_k for regulator in self.model.regulators])
+        return pools / np.maximum(self.active_by_place, 1)
+
+    def by_member(self, table: np.ndarray) -> np.ndarray:
+        """Each firm's entry of a [place, kind] table."""
+        if self.places == 1:
+            return table[0].take(self.kind)
+        return table[self.place, self.kind]
 
     def free_rows(self, count: int) -> np.ndarray:
         """Indices of ``count`` empty rows, growing the arrays when too few are free."""
@@ -168,7 +194,7 @@ class StartupPopulation(mesa.Agent):
         if free.size < count:
             grow = max(count - free.size, self.kind.size // 2)
             start = self.kind.size
-            filler = {"kind": self.empty, "segment": 0, "users": 0.0, "cash": 0.0,
+            filler = {"kind": self.empty, "segment": 0, "place": 0, "users": 0.0, "cash": 0.0,
                       "taste": 0.0, "pending": False, "established": False}
             for name, value in filler.items():
                 column = getattr(self, name)
@@ -184,9 +210,22 @@ class StartupPopulation(mesa.Agent):
         self.kind_counts = np.bincount(kind, minlength=self.market.kinds)
         self.active = int(kind.size - self.kind_counts[self.empty])
         self.open_count = int(self.kind_counts[:self.n_open].sum())
-        self.kind_users = np.bincount(kind, weights=self.users, minlength=self.market.kinds)
-        revenue = self.kind_users * unit_revenue_k(p)
-        self.premiums_usd_bn = float(np.dot(terms.premium, revenue)) / 1e6
+        kinds, alive = self.market.kinds, kind != self.empty
+        if self.places == 1:
+            users_by_place = np.bincount(kind, weights=self.users, minlength=kinds)[None, :]
+            self.kind_users = users_by_place[0]
+            self.active_by_place = np.array([self.active])
+        else:
+            cell = self.place.astype(np.intp) * kinds + kind
+            users_by_place = np.bincount(cell, weights=self.users,
+                                         minlength=self.places * kinds).reshape(self.places, -1)
+            self.kind_users = users_by_place.sum(axis=0)
+            self.active_by_place = np.bincount(self.place[alive], minlength=self.places)
+        revenue = users_by_place * unit_revenue_k(p)
+        self.premiums_by_place = np.array([float(np.dot(premium, place_revenue)) / 1e6
+                                           for premium, place_revenue in zip(terms.premium,
+                                                                             revenue)])
+        self.premiums_usd_bn = float(self.premiums_by_place.sum())
         self.serving_cost_usd_bn = float(np.dot(terms.resource_per_user, self.kind_users)) / 1e9
         self.value_usd_bn = float(self.kind_users.sum()) * p.value_per_user_usd / 1e9
 

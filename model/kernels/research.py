@@ -16,7 +16,7 @@ def access_depth(open_capability: float, frontier: float) -> float:
     return float(np.exp(-max(frontier - open_capability, 0.0)))
 
 
-def research_output(productivity: np.ndarray, compute_k: np.ndarray, subsidy_k: float,
+def research_output(productivity: np.ndarray, compute_k: np.ndarray, subsidy_k,
                     access: np.ndarray, reference_compute_k: float, noise_u: np.ndarray,
                     ) -> np.ndarray:
     """Monthly output of each group: productivity × access × sqrt(compute / reference).

@@ -27,12 +27,15 @@ class ResearchGroup(mesa.Agent):
         self.productivity = math.exp(0.5 * z_productivity - 0.125)
         self.compute_k = p.compute_usd_k * math.exp(z_compute)
         self.is_safety = model.rng.random() < p.safety_share
+        shares = model.scenario.population_shares()  # nothing drawn with one jurisdiction
+        self.place = 0 if len(shares) == 1 else int(model.rng.choice(len(shares), p=shares))
 
     def step(self) -> None:
         """A month's research with this month's access and compute; report it to the cohort."""
         c = self.cohort
         access = c.safety_access if self.is_safety else c.general_access
-        output = float(research_output(self.productivity, self.compute_k, c.subsidy_k, access,
+        output = float(research_output(self.productivity, self.compute_k,
+                                       c.subsidy_k[self.place], access,
                                        c.params.compute_usd_k, self.model.rng.random()))
         c.output += output / 1000.0  # per thousand groups' worth of typical output
         if self.is_safety:
@@ -51,6 +54,8 @@ class AcademicCohort:
         for _ in range(self.params.count):
             ResearchGroup(model, self)
         self.own_compute_k = sum(group.compute_k for group in self.groups)  # budgets are fixed
+        self.groups_by_place = np.bincount([group.place for group in self.groups],
+                                           minlength=len(model.scenario.jurisdictions))
         self.output = self.safety_output = self.public_compute_usd_bn = 0.0
 
     @property
@@ -67,14 +72,21 @@ class AcademicCohort:
         self.general_access = GENERAL_API_ACCESS + (1.0 - GENERAL_API_ACCESS) * depth
         if not any_model:
             self.safety_access = self.general_access = 0.0
-        self.subsidy_k = model.regulator.academic_pool_k / p.count
+        # A jurisdiction's public compute is shared equally by its own groups.
+        self.subsidy_k = self.pools_k() / np.maximum(self.groups_by_place, 1)
         self.output = self.safety_output = 0.0
         self.groups.shuffle_do("step")
-        self.public_compute_usd_bn = model.regulator.academic_pool_k / 1e6
+        self.public_compute_usd_bn = self.public_pool_k() / 1e6
+
+    def pools_k(self) -> np.ndarray:
+        return np.array([regulator.academic_pool_k for regulator in self.model.regulators])
+
+    def public_pool_k(self) -> float:
+        return float(np.sum(self.pools_k(), where=self.groups_by_place > 0))
 
     def compute_spend_usd(self) -> float:
         """Monthly compute all groups buy, their own budgets plus public compute."""
-        return self.own_compute_k * 1e3 + self.model.regulator.academic_pool_k * 1e3
+        return self.own_compute_k * 1e3 + self.public_pool_k() * 1e3
 
     @property
     def value_usd_bn(self) -> float:

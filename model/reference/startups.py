@@ -16,13 +16,15 @@ from aiecosim.model.agents.market_terms import MarketTerms, Terms
 
 
 class Startup(mesa.Agent):
-    """One firm: its segment, base model (``kind``), users, cash and taste for open weights."""
+    """One firm: its jurisdiction (``place``), segment, base model (``kind``), users, cash and
+    taste for open weights."""
 
     def __init__(self, model: mesa.Model, cohort: "StartupCohort", segment: int,
-                 kind: int, established: bool = False) -> None:
+                 kind: int, place: int, established: bool = False) -> None:
         super().__init__(model)
         self.cohort = cohort
         self.segment = segment
+        self.place = place
         self.kind = kind
         self.users = 0.0
         self.cash = cohort.params.starting_cash_usd_k
@@ -38,10 +40,11 @@ class Startup(mesa.Agent):
         self.u_fate, self.u_pick = self.model.rng.random(2)
         terms = c.terms
         if (self.pending or self.u_fate < p.exit_hazard + p.switch_rate
-                or not np.isfinite(terms.quality[self.kind])
+                or (self.kind < c.empty and not np.isfinite(terms.offer[self.place, self.kind]))
                 or self.users > terms.user_cap[self.kind]):
-            self.kind = int(c.market.choose(terms, c.segment_weight, c.subsidy_each,
-                                            np.array([self.taste]), np.array([self.u_pick]))[0])
+            self.kind = int(c.market.choose(terms, self.place, c.segment_weight,
+                                            c.subsidy_each[self.place], np.array([self.taste]),
+                                            np.array([self.u_pick]))[0])
             self.pending = False
 
     def compete_and_pay(self) -> None:
@@ -57,9 +60,10 @@ class Startup(mesa.Agent):
         self.users += p.user_growth_rate * (target - self.users)
         if self.u_pick < terms.platform_risk[self.kind]:
             self.users *= 1.0 - p.platform_loss
-        revenue_margin = self.users * terms.unit_margin[self.kind]
+        revenue_margin = self.users * terms.unit_margin[self.place, self.kind]
         compute = self.users * terms.compute_per_user[self.kind] + terms.own_compute[self.kind]
-        covered = min(compute, c.subsidy_each) if c.subsidy_each > 0 else 0.0
+        subsidy = c.subsidy_each[self.place]
+        covered = min(compute, subsidy) if subsidy > 0 else 0.0
         self.cash += revenue_margin - terms.fixed[self.kind] + covered
         c.public_compute_usd_bn += covered / 1e6
         if self.cash < 0 or self.u_fate < p.exit_hazard:
@@ -79,10 +83,14 @@ class StartupCohort:
         self.params = p = model.scenario.populations.startups
         self.market = MarketTerms(p, len(model.scenario.labs))
         self.n_open, self.empty = self.market.n_open, self.market.empty
+        self.place_shares = np.array(model.scenario.population_shares())
+        self.places = self.place_shares.size
         for segment in range(p.segments):
             for _ in range(p.initial_per_segment):
-                Startup(model, self, segment, kind=0, established=True)
+                Startup(model, self, segment, kind=0, place=self.draw_place(), established=True)
         self.active = p.segments * p.initial_per_segment
+        self.active_by_place = np.bincount([firm.place for firm in self.firms],
+                                           minlength=self.places)
         self.kind_counts: np.ndarray | None = None  # none chosen before the first month
         self.segment_pull: np.ndarray | None = None
         self.entered = self.open_count = 0
@@ -93,9 +101,17 @@ class StartupCohort:
     def firms(self) -> "mesa.agentset.AgentSet":
         return self.model.agents_by_type.get(Startup, mesa.agentset.AgentSet([], self.model.random))
 
+    def draw_place(self) -> int:
+        """A firm's jurisdiction, by population share (nothing drawn with one)."""
+        if self.places == 1:
+            return 0
+        return int(self.model.rng.choice(self.places, p=self.place_shares))
+
     def reset_totals(self) -> None:
         self.kind_users = np.zeros(self.market.kinds)
         self.month_counts = np.zeros(self.market.kinds, dtype=np.int64)
+        self.place_counts = np.zeros(self.places, dtype=np.int64)
+        self.premiums_by_place = np.zeros(self.places)
         self.premiums_usd_bn = self.public_compute_usd_bn = self.value_usd_bn = 0.0
         self.serving_cost_usd_bn = 0.0
         self.self_hosted: list[float] = []
@@ -104,7 +120,8 @@ class StartupCohort:
         """Entry, choices, then competition and payment, each stage over all firms in turn."""
         p = self.params
         self.terms = terms = self.market.month(self.model)
-        self.subsidy_each = self.model.regulator.startup_pool_k / max(self.active, 1)
+        pools = np.array([regulator.startup_pool_k for regulator in self.model.regulators])
+        self.subsidy_each = pools / np.maximum(self.active_by_place, 1)
         first = self.kind_counts is None
         if first:  # the first month: the firms at the start choose, then entry follows
             self.segment_weight = self.active / p.segments
@@ -112,25 +129,29 @@ class StartupCohort:
             self.segment_pull = self.pull_by_segment()
         else:
             self.segment_weight = float(np.dot(self.kind_counts, terms.weight)) / p.segments
-        rate, best = self.market.entry_rates(terms, self.segment_pull, self.segment_weight,
-                                             self.subsidy_each)
+        rates, best = zip(*(self.market.entry_rates(terms, j, self.segment_pull,
+                                                    self.segment_weight, self.subsidy_each[j])
+                            for j in range(self.places)))
+        rate = np.array(rates) * self.place_shares[:, None]
         room = max(p.max_firms - self.active, 0)
-        arrivals = self.model.rng.poisson(np.minimum(rate, room))
+        arrivals = self.model.rng.poisson(np.minimum(rate, room)).ravel()
         self.at_limit = int(arrivals.sum()) > room
         if self.at_limit:  # more would enter than the run may hold: a random subset does
             keep = self.model.rng.permutation(int(arrivals.sum()))[:room]
-            arrivals = np.bincount(np.repeat(np.arange(p.segments), arrivals)[keep],
-                                   minlength=p.segments)
+            arrivals = np.bincount(np.repeat(np.arange(arrivals.size), arrivals)[keep],
+                                   minlength=arrivals.size)
         self.entered = int(arrivals.sum())
-        for segment in np.flatnonzero(arrivals):
-            for _ in range(int(arrivals[segment])):
-                Startup(self.model, self, int(segment), kind=best)
+        for cell in np.flatnonzero(arrivals):  # cell = place * segments + segment
+            place, segment = divmod(int(cell), p.segments)
+            for _ in range(int(arrivals[cell])):
+                Startup(self.model, self, segment, kind=best[place], place=place)
         self.firms.shuffle_do("choose")
         self.segment_pull = self.pull_by_segment()
         self.reset_totals()
         self.firms.shuffle_do("compete_and_pay")
         self.kind_counts = self.month_counts
         self.active = int(self.month_counts.sum())
+        self.active_by_place = self.place_counts
         self.open_count = int(self.month_counts[:self.n_open].sum())
 
     def pull_by_segment(self) -> np.ndarray:
@@ -143,11 +164,14 @@ class StartupCohort:
         """Add one surviving firm's month to the totals."""
         p, terms = self.params, self.terms
         self.month_counts[firm.kind] += 1
+        self.place_counts[firm.place] += 1
         self.kind_users[firm.kind] += firm.users
         if firm.kind < self.n_open:
             self.self_hosted.append(firm.users)
         revenue = firm.users * p.value_per_user_usd * p.value_capture / 1000.0
-        self.premiums_usd_bn += terms.premium[firm.kind] * revenue / 1e6
+        premium = terms.premium[firm.place, firm.kind] * revenue / 1e6
+        self.premiums_by_place[firm.place] += premium
+        self.premiums_usd_bn += premium
         self.serving_cost_usd_bn += terms.resource_per_user[firm.kind] * firm.users / 1e9
         self.value_usd_bn += firm.users * p.value_per_user_usd / 1e9
 

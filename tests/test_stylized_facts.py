@@ -173,7 +173,7 @@ def test_regulation_helps_only_in_a_middle_band_of_risk():
 
 
 def test_rewards_for_safe_actors_can_beat_punishment():
-    """Shown at low risk; in the findings it holds at high risk too since the race game."""
+    """Shown at low risk; at high risk (docs/findings.md, fact 9b) neither is clearly ahead."""
     assert welfare_gain(0.1, REWARD) > welfare_gain(0.1, LIABILITY) + 0.02
 
 

@@ -181,7 +181,8 @@ def _band_claims(r: Results) -> list[Claim]:
                               welfare(f"{level} risk, safety reward 0.1")) for level in ("low", "high")}
     claims.append(Claim("facts", "9b rewards can beat punishment at low risk",
                         "At low risk a safety reward of 0.1 gives more welfare than developer "
-                        "liability of 0.5 (since the race game it does at high risk too).",
+                        "liability of 0.5 (at high risk, with open-weight harm billed to "
+                        "every open developer by market share, neither is clearly ahead).",
                         ", ".join(f"{k} risk: reward minus liability {v.text()}"
                                   for k, v in edge.items())
                         + "; reward's own gain: " + ", ".join(f"{k} {v.text()}"

@@ -199,11 +199,12 @@ LIMITS = """
 - Budgets are exogenous by default: labs' training budgets follow the 2.4x/year trend whatever
   their revenue, so policy cannot starve or feed the frontier except through liability exits
   (`finance.form = "capital"` funds labs from revenue, investors and parents, but is not yet
-  the default: its response to liability still has an exit step). Their
+  the default: under it six stylized-fact and headline tests miss their margins, docs/ODD.md
+  7.9a). Their
   training spending is a cost in welfare, which is why welfare falls below zero in later years:
   the model counts only the value of the products it simulates.
-- Two jurisdictions, but only labs, their APIs and bad actors belong to one: startups and
-  academics follow home's rules and public compute.
+- Two jurisdictions: labs, APIs, startups, academics and bad actors each belong to one, but
+  startups' users are one market across borders (no home bias in demand).
 - Harm is misuse by tiers of bad actors, the expectation of a catastrophic tail, and labs'
   accidents at an assumed rate; no structural harms (labour, concentration of power) beyond
   what HHI shows.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.research import research_output
 
 F32 = np.float32
@@ -25,10 +26,8 @@ class AcademicPopulation(mesa.Agent):
         self.productivity = np.exp(0.5 * draws[0] - 0.125).astype(F32)
         self.compute_k = (p.compute_usd_k * np.exp(draws[1])).astype(F32)
         self.is_safety = rng.random(n) < p.safety_share
-        # Where each group is; one jurisdiction draws nothing, so its runs stay as they were.
         shares = model.scenario.population_shares()
-        self.place = np.zeros(n, dtype=np.intp) if len(shares) == 1 \
-            else rng.choice(len(shares), size=n, p=shares)
+        self.place = draw_places(rng, shares, n)  # where each group is
         self.groups_by_place = np.bincount(self.place, minlength=len(shares))
         self.own_compute_usd = float(self.compute_k.sum(dtype=np.float64)) * 1e3
         self.output = 0.0
@@ -63,12 +62,10 @@ class AcademicPopulation(mesa.Agent):
         """Public compute in use: a jurisdiction's pool goes to its own groups only."""
         return float(np.sum(self.pools_k(), where=self.groups_by_place > 0))
 
-    def subsidy_each(self):
-        """Public compute per group (USD k a month), shared equally within each jurisdiction:
-        a single value with one jurisdiction, else one per group."""
+    def subsidy_each(self) -> np.ndarray:
+        """Each group's public compute (USD k a month): its jurisdiction's pool, shared equally
+        among that jurisdiction's groups."""
         each = self.pools_k() / np.maximum(self.groups_by_place, 1)
-        if each.size == 1:
-            return F32(each[0])
         return each.astype(F32).take(self.place)
 
     def compute_spend_usd(self) -> float:

@@ -23,6 +23,7 @@ from aiecosim.model.kernels.misuse import (
     tier_members,
     tiers_joined,
 )
+from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.policy import watermark_block
 
 F32 = np.float32
@@ -103,10 +104,7 @@ class BadActorPopulation(mesa.Agent):
         self.resources_usd = p.resources_usd_median * np.exp(p.resources_sigma * draws[1])
         self.evasion = evasion(self.skill, p.evasion_per_skill)
         self.banned_until = np.zeros(n, dtype=np.int32)
-        # Where each actor lives; one jurisdiction draws nothing, so its runs stay as they were.
-        shares = model.scenario.population_shares()
-        self.place = np.zeros(n, dtype=np.intp) if len(shares) == 1 \
-            else rng.choice(len(shares), size=n, p=shares)
+        self.place = draw_places(rng, model.scenario.population_shares(), n)  # where each lives
         tech = model.scenario.technology
         self.flop_per_usd_month1 = tech.flop_per_usd * tech.flop_per_usd_growth ** (1 / 12)
         self.reset_month_totals()

@@ -13,6 +13,7 @@ import numpy as np
 
 from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms, unit_revenue_k
 from aiecosim.model.kernels.market import grow_users, user_targets
+from aiecosim.model.kernels.places import draw_places
 
 F32 = np.float32
 
@@ -38,11 +39,9 @@ class StartupPopulation(mesa.Agent):
         self.users = np.zeros(firms, dtype=F32)
         self.cash = np.full(firms, p.starting_cash_usd_k, dtype=F32)
         self.taste = model.rng.logistic(size=firms).astype(F32)  # fixed taste for open weights
-        # Where each firm is; one jurisdiction draws nothing, so its runs stay as they were.
         self.place_shares = np.array(model.scenario.population_shares())
         self.places = places = self.place_shares.size
-        self.place = np.zeros(firms, dtype=np.int8) if places == 1 else \
-            model.rng.choice(places, size=firms, p=self.place_shares).astype(np.int8)
+        self.place = draw_places(model.rng, self.place_shares, firms).astype(np.int8)
         self.active_by_place = np.bincount(self.place, minlength=places)
         self.pending = np.ones(firms, dtype=bool)  # founded, base not chosen yet
         self.established = np.ones(firms, dtype=bool)  # start at their share of users
@@ -211,16 +210,11 @@ class StartupPopulation(mesa.Agent):
         self.active = int(kind.size - self.kind_counts[self.empty])
         self.open_count = int(self.kind_counts[:self.n_open].sum())
         kinds, alive = self.market.kinds, kind != self.empty
-        if self.places == 1:
-            users_by_place = np.bincount(kind, weights=self.users, minlength=kinds)[None, :]
-            self.kind_users = users_by_place[0]
-            self.active_by_place = np.array([self.active])
-        else:
-            cell = self.place.astype(np.intp) * kinds + kind
-            users_by_place = np.bincount(cell, weights=self.users,
-                                         minlength=self.places * kinds).reshape(self.places, -1)
-            self.kind_users = users_by_place.sum(axis=0)
-            self.active_by_place = np.bincount(self.place[alive], minlength=self.places)
+        cell = self.place.astype(np.intp) * kinds + kind  # place and kind
+        users_by_place = np.bincount(cell, weights=self.users,
+                                     minlength=self.places * kinds).reshape(self.places, -1)
+        self.kind_users = users_by_place.sum(axis=0)
+        self.active_by_place = np.bincount(self.place[alive], minlength=self.places)
         revenue = users_by_place * unit_revenue_k(p)
         self.premiums_by_place = np.array([float(np.dot(premium, place_revenue)) / 1e6
                                            for premium, place_revenue in zip(terms.premium,

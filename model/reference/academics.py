@@ -12,6 +12,7 @@ import mesa
 import numpy as np
 
 from aiecosim.model.agents.academics import GENERAL_API_ACCESS
+from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.research import research_output
 
 
@@ -27,8 +28,7 @@ class ResearchGroup(mesa.Agent):
         self.productivity = math.exp(0.5 * z_productivity - 0.125)
         self.compute_k = p.compute_usd_k * math.exp(z_compute)
         self.is_safety = model.rng.random() < p.safety_share
-        shares = model.scenario.population_shares()  # nothing drawn with one jurisdiction
-        self.place = 0 if len(shares) == 1 else int(model.rng.choice(len(shares), p=shares))
+        self.place = int(draw_places(model.rng, model.scenario.population_shares(), 1)[0])
 
     def step(self) -> None:
         """A month's research with this month's access and compute; report it to the cohort."""

@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from aiecosim.model.agents.market_terms import MarketTerms, Terms
+from aiecosim.model.kernels.places import draw_places
 
 
 class Startup(mesa.Agent):
@@ -102,10 +103,8 @@ class StartupCohort:
         return self.model.agents_by_type.get(Startup, mesa.agentset.AgentSet([], self.model.random))
 
     def draw_place(self) -> int:
-        """A firm's jurisdiction, by population share (nothing drawn with one)."""
-        if self.places == 1:
-            return 0
-        return int(self.model.rng.choice(self.places, p=self.place_shares))
+        """A firm's jurisdiction, by population share."""
+        return int(draw_places(self.model.rng, self.place_shares, 1)[0])
 
     def reset_totals(self) -> None:
         self.kind_users = np.zeros(self.market.kinds)

@@ -12,6 +12,7 @@ import pytest
 
 from aiecosim.model import EcosystemModel, Scenario
 from aiecosim.model.catalogue import find_scenario as scenario_path
+from aiecosim.model.kernels.places import draw_places
 
 SEEDS = range(3)
 HOME, ABROAD = 0, 1
@@ -91,3 +92,11 @@ def test_export_controls_keep_startups_abroad_off_home_apis():
     for seed in SEEDS:
         assert abroad_on_home_apis("baseline", seed) > 0
         assert abroad_on_home_apis("export-controls", seed) == 0
+
+
+def test_draw_places_draws_nothing_with_one_jurisdiction_and_follows_shares_with_more():
+    rng, untouched = np.random.default_rng(5), np.random.default_rng(5)
+    assert not draw_places(rng, [1.0], 100).any()
+    assert rng.random() == untouched.random()  # the stream is where it was
+    places = draw_places(np.random.default_rng(5), [0.4, 0.6], 20_000)
+    assert np.mean(places == 1) == pytest.approx(0.6, abs=0.02)

@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
+from aiecosim.benchmarks.against import Revision
 from aiecosim.benchmarks.machine import describe, load_average
 
 
@@ -58,6 +59,9 @@ class BenchResults:
     reference: dict[int, Measurement] = field(default_factory=dict)
     baseline_s: list[float] = field(default_factory=list)  # whole 120-month runs, as shipped
     floor: Measurement | None = None  # a tiny population: the month's fixed cost
+    against: str | None = None  # another revision timed in turn with this one (its commit)
+    against_baseline_s: list[float] = field(default_factory=list)
+    against_floor: Measurement | None = None
     load_before: tuple = ()
     load_after: tuple = ()
 
@@ -84,18 +88,33 @@ class BenchResults:
     def baseline_median_s(self) -> float | None:
         return statistics.median(self.baseline_s) if self.baseline_s else None
 
+    @property
+    def against_median_s(self) -> float | None:
+        return statistics.median(self.against_baseline_s) if self.against_baseline_s else None
 
-def measure(engine: str, members: int | None, months: int | None, repeats: int = 1) -> dict:
-    """Run ``benchmarks.measure`` in a fresh interpreter and return its JSON report."""
-    args = [sys.executable, "-m", "aiecosim.benchmarks.measure", engine, "--repeats", str(repeats)]
+    def baseline_speedup(self) -> float | None:
+        """The other revision's median baseline time over this one's (above 1: this is faster)."""
+        if self.against_median_s is None or not self.baseline_median_s:
+            return None
+        return self.against_median_s / self.baseline_median_s
+
+
+def measure(engine: str, members: int | None, months: int | None, repeats: int = 1,
+            seed: int = 0, revision: Revision | None = None) -> dict:
+    """Run ``benchmarks.measure`` in a fresh interpreter (importing ``revision``'s code when
+    given) and return its JSON report."""
+    args = [sys.executable, "-m", "aiecosim.benchmarks.measure", engine, "--repeats", str(repeats),
+            "--seed", str(seed)]
     if members is not None:
         args += ["--members", str(members)]
     if months is not None:
         args += ["--months", str(months)]
-    done = subprocess.run(args, capture_output=True, text=True)
+    done = subprocess.run(args, capture_output=True, text=True,
+                          env=revision.env if revision else None)
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-        raise BenchError(f"{engine} at {members} members: {lines[-1]}")
+        at = f" at {revision.asked}" if revision else ""
+        raise BenchError(f"{engine} at {members} members{at}: {lines[-1]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -112,10 +131,12 @@ FLOOR_MEMBERS = 100  # small enough that a month costs what it costs whatever th
 
 def run_suite(sizes: list[int], months: int, reference_months: int, reference_max: int,
               baseline_runs: int, repeats: int = 3,
-              say: Callable[[str], None] = print) -> BenchResults:
+              say: Callable[[str], None] = print,
+              against: Revision | None = None) -> BenchResults:
     """Vectorized at every size (best of ``repeats``), the reference once up to
     ``reference_max``, the month's fixed cost at ``FLOOR_MEMBERS``, then the shipped baseline
-    ``baseline_runs`` times."""
+    ``baseline_runs`` times. With ``against``, the fixed cost and the baseline are measured at
+    that revision too, its baseline runs alternating with this code's (``baseline_in_turn``)."""
     results = BenchResults(
         settings={"sizes": sizes, "months": months, "reference_months": reference_months,
                   "reference_max": reference_max, "baseline_runs": baseline_runs,
@@ -131,9 +152,28 @@ def run_suite(sizes: list[int], months: int, reference_months: int, reference_ma
                 measure("reference", members, reference_months))
     say(f"vectorized, {FLOOR_MEMBERS} members (the month's fixed cost), best of {repeats}")
     results.floor = as_measurement(measure("vectorized", FLOOR_MEMBERS, months, repeats))
-    if baseline_runs:
+    if against is not None:
+        results.against = against.commit
+        say(f"vectorized, {FLOOR_MEMBERS} members at {against.asked}, best of {repeats}")
+        results.against_floor = as_measurement(
+            measure("vectorized", FLOOR_MEMBERS, months, repeats, revision=against))
+    if baseline_runs and against is not None:
+        say(f"baseline as shipped, {baseline_runs} runs here and at {against.asked}, in turn")
+        results.baseline_s, results.against_baseline_s = baseline_in_turn(baseline_runs, against)
+    elif baseline_runs:
         say(f"baseline as shipped, {baseline_runs} runs")
         report = measure("vectorized", None, None, repeats=baseline_runs)
         results.baseline_s = [run["total_s"] for run in report["runs"]]
     results.load_after = load_average()
     return results
+
+
+def baseline_in_turn(runs: int, against: Revision) -> tuple[list[float], list[float]]:
+    """The shipped baseline ``runs`` times here and at ``against``: one fresh process per run,
+    this code and the other in turn with the same seed, so a change of load falls on both."""
+    here, there = [], []
+    for seed in range(runs):
+        here += [r["total_s"] for r in measure("vectorized", None, None, 1, seed)["runs"]]
+        there += [r["total_s"] for r in
+                  measure("vectorized", None, None, 1, seed, revision=against)["runs"]]
+    return here, there

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -69,10 +70,15 @@ def register(app: typer.Typer) -> None:
                  "(default docs/performance.md; none with --quick).")] = None,
         quick: Annotated[bool, typer.Option(
             help="Small sizes and few months: check the harness, write nothing.")] = False,
+        against: Annotated[Optional[str], typer.Option(
+            help="Also time the baseline and a month's fixed cost at this git revision (a "
+                 "hash, tag or HEAD~1), in turn with this code, and report the speed-up.")
+        ] = None,
     ) -> None:
         """Time the vectorized model against the per-agent Mesa reference; write the table."""
         from aiecosim.benchmarks.report import (SHORT_COLUMNS, TARGETS, format_figure, headline,
                                        markdown, rows)
+        from aiecosim.benchmarks.against import RevisionError, resolve, revision
         from aiecosim.benchmarks.suite import BenchError, run_suite
 
         preset = QUICK if quick else FULL
@@ -80,18 +86,26 @@ def register(app: typer.Typer) -> None:
         if target is not None and not target.parent.is_dir():
             raise typer.BadParameter(f"--out {target}: folder {target.parent} not found "
                                      "(run from the repository root or pass --out)")
+        if against is not None:
+            try:
+                resolve(against)
+            except RevisionError as exc:
+                raise typer.BadParameter(f"--against {against}: {exc}") from None
         console = Console()
         try:
-            results = run_suite(
-                sizes=sizes_option(sizes or preset["sizes"], "--sizes"),
-                months=months or preset["months"],
-                reference_months=reference_months or preset["reference_months"],
-                reference_max=sizes_option(reference_max, "--reference-max")[0],
-                baseline_runs=preset["baseline_runs"] if baseline_runs is None else baseline_runs,
-                repeats=repeats or preset["repeats"],
-                say=lambda line: console.print(f"[dim]measuring {line}…[/dim]"),
-            )
-        except BenchError as exc:
+            with revision(against) if against is not None else nullcontext() as other:
+                results = run_suite(
+                    sizes=sizes_option(sizes or preset["sizes"], "--sizes"),
+                    months=months or preset["months"],
+                    reference_months=reference_months or preset["reference_months"],
+                    reference_max=sizes_option(reference_max, "--reference-max")[0],
+                    baseline_runs=(preset["baseline_runs"] if baseline_runs is None
+                                   else baseline_runs),
+                    repeats=repeats or preset["repeats"],
+                    say=lambda line: console.print(f"[dim]measuring {line}…[/dim]"),
+                    against=other,
+                )
+        except (BenchError, RevisionError) as exc:
             console.print(f"aiecosim bench: {exc}", style="red")
             raise typer.Exit(1) from None
 

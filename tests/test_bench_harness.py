@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
+from aiecosim.benchmarks.against import REPO, imported_tree, revision
 from aiecosim.benchmarks.docs_section import replace_section
 from aiecosim.benchmarks.report import markdown, rows
 from aiecosim.benchmarks.sizes import format_size, parse_size, scaled
@@ -62,3 +65,44 @@ def test_suite_measures_both_models_in_fresh_processes():
     page = markdown(results, "aiecosim bench")
     assert "| 600 | reference | skipped |" in page
     assert "fixed cost" in page and "measured at 100 members" in page
+    assert "--against" not in page  # only a run against another revision says so
+
+
+needs_git = pytest.mark.skipif(not (REPO / ".git").exists(),
+                               reason="--against compares git revisions: needs a checkout")
+
+
+@needs_git
+def test_another_revision_is_unpacked_and_its_processes_import_it():
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD~1"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    shipped = subprocess.run(["git", "-C", str(REPO), "show", "HEAD~1:model/ecosystem.py"],
+                             capture_output=True, check=True).stdout
+    with revision("HEAD~1") as other:
+        assert other.commit == head
+        assert (other.tree / "model" / "ecosystem.py").read_bytes() == shipped
+        assert imported_tree(other.env) == other.tree  # not this checkout's code
+        tree = other.tree
+    assert not tree.exists()  # unpacked only while it is used
+
+
+@needs_git
+def test_bad_revision_is_one_line_and_status_2(capsys):
+    assert main(["bench", "--quick", "--against", "no-such-revision"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--against" in err[0] and "no-such-revision" in err[0]
+
+
+@needs_git
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_baseline_is_timed_in_turn_against_another_revision():
+    with revision("HEAD") as other:
+        results = run_suite(sizes=[300], months=2, reference_months=1, reference_max=0,
+                            baseline_runs=2, repeats=1, say=lambda _: None, against=other)
+    assert results.against == other.commit
+    assert len(results.baseline_s) == len(results.against_baseline_s) == 2
+    assert results.against_floor.members == 100 and results.baseline_speedup() > 0
+    page = markdown(results, "aiecosim bench")
+    assert f"`{other.commit[:10]}` (`--against`)" in page
+    assert "baseline speed-up over the --against revision" in page

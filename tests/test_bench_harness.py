@@ -65,7 +65,7 @@ def test_suite_measures_both_models_in_fresh_processes():
     page = markdown(results, "aiecosim bench")
     assert "| 600 | reference | skipped |" in page
     assert "fixed cost" in page and "measured at 100 members" in page
-    assert "--against" not in page  # only a run against another revision says so
+    assert "(`--against`)" not in page  # only a run against another revision says so
 
 
 needs_git = pytest.mark.skipif(not (REPO / ".git").exists(),

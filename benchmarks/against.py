@@ -21,7 +21,7 @@ from typing import Iterator
 
 import aiecosim.model
 
-REPO = Path(aiecosim.model.__file__).resolve().parent.parent
+REPO = Path(aiecosim.model.__file__).resolve().parent.parent  # this code's tree
 
 
 class RevisionError(ValueError):

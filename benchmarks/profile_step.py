@@ -18,15 +18,14 @@ import re
 import sys
 from pathlib import Path
 
-import aiecosim.model
 from aiecosim.model.scenario import Scenario
 
+from aiecosim.benchmarks.against import REPO
 from aiecosim.benchmarks.docs_section import replace_section
 from aiecosim.benchmarks.measure import ENGINES
 from aiecosim.benchmarks.report import markdown_table
 from aiecosim.benchmarks.sizes import SPLIT_TEXT, format_size, parse_size, scaled
 
-REPO = Path(aiecosim.model.__file__).resolve().parent.parent
 
 
 def profile(members: int, months: int, engine: str = "vectorized", seed: int = 0,

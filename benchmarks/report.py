@@ -180,8 +180,9 @@ def _against_note(results: BenchResults) -> str:
     if results.against_floor is not None and results.floor is not None:
         floor = (f" A month's fixed cost there: {1e3 * results.against_floor.s_per_month():.2f} ms "
                  f"(here {1e3 * results.floor.s_per_month():.2f} ms).")
-    return (f"\nThe same baseline at commit `{results.against[:10]}` (`--against`), each run in "
-            f"its own process and in turn with this code's run of the same seed: median "
+    return (f"\nThe same baseline at commit `{results.against[:10]}` (`--against`). On both "
+            f"sides, and in the figure above, each run had its own fresh process, and the two "
+            f"ran in turn with the same seed: median "
             f"**{results.against_median_s:.3f} s** ({runs} s), so this code is "
             f"**{results.baseline_speedup():.2f}×** as fast.{floor}\n")
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from aiecosim.benchmarks.against import REPO, imported_tree, revision
+from aiecosim.benchmarks.against import REPO, git, imported_tree, revision
 from aiecosim.benchmarks.docs_section import replace_section
 from aiecosim.benchmarks.report import markdown, rows
 from aiecosim.benchmarks.sizes import format_size, parse_size, scaled
@@ -74,8 +74,7 @@ needs_git = pytest.mark.skipif(not (REPO / ".git").exists(),
 
 @needs_git
 def test_another_revision_is_unpacked_and_its_processes_import_it():
-    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD~1"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    head = git("rev-parse", "HEAD~1")
     shipped = subprocess.run(["git", "-C", str(REPO), "show", "HEAD~1:model/ecosystem.py"],
                              capture_output=True, check=True).stdout
     with revision("HEAD~1") as other:

@@ -13,6 +13,7 @@ from aiecosim.model.agents.lab import FrontierLab
 from aiecosim.model.agents.race import SafetyChoice, choose_safety
 from aiecosim.model.agents.regulator import Regulator
 from aiecosim.model.agents.startups import StartupPopulation
+from aiecosim.model.kernels.market import use_shares
 from aiecosim.model.kernels.misuse import OPEN_ROUTE
 from aiecosim.model.kernels.policy import open_harm_shares
 from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
@@ -42,6 +43,7 @@ class EcosystemModel(mesa.Model):
         self.labs = [FrontierLab(self, i, spec) for i, spec in enumerate(self.scenario.labs)]
         self.startups = StartupPopulation(self)
         self.academics = AcademicPopulation(self)
+        self.note_use()
         self.bad_actors = BadActorPopulation(self)
         self.recorder = MetricsRecorder(self.scenario.steps)
         self.events = sorted(self.scenario.events, key=lambda e: e.month)
@@ -70,6 +72,7 @@ class EcosystemModel(mesa.Model):
         self.world.diffuse(community=0.5 + 0.5 * self.startups.open_share)  # derivatives, lag
         self.access = build_access(self, self.access)  # what labs offer this month
         self.startups.step()  # enter, choose open or API, grow, exit
+        self.note_use()  # who serves the users: accidents happen in use
         self.academics.step()  # research with the access and compute at hand
         self.bad_actors.step()  # obtain capability, attempt misuse, get banned
         for regulator in self.regulators:  # harm anywhere, acted on after each one's lag
@@ -85,6 +88,12 @@ class EcosystemModel(mesa.Model):
     # ----------------------------------------------------------------------------- helpers
     def lab_capabilities(self) -> np.ndarray:
         return np.array([lab.capability for lab in self.labs if lab.active])
+
+    def note_use(self) -> None:
+        """Each lab's share of the use of the labs' own services this month: users of its API
+        through startups and of its own products (kernels.market.use_shares)."""
+        direct = np.array([lab.direct_users() for lab in self.labs])
+        self.use_shares = use_shares(self.startups.provider_users + direct)
 
     def safety_choice(self) -> SafetyChoice:
         """This month's race game (agents.race), played once, when the first lab asks, from the

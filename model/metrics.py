@@ -51,9 +51,9 @@ TABLE: tuple[Metric, ...] = (
     Metric("safety_effort", "share", "mean safety effort of active labs",
            "mean over active labs, after race pressure"),
     Metric("compute_share_top3", "share",
-           "share of this month's training compute bought by the three biggest labs",
-           "top three labs' run cost per month / (all labs' + academic budgets + open "
-           "fine-tuning)"),
+           "share of this month's base-model training compute bought by the three biggest "
+           "labs", "top three labs' run cost per month / (all labs' + academic budgets); "
+           "startups' fine-tuning adapts bases and is left out (it counts in hhi_compute)"),
     Metric("startups_active", "firms", "startups alive this month", "firms in every segment"),
     Metric("startups_entered", "firms", "startups founded this month",
            "arrivals of potential startups in each segment, a Poisson flow that rises with the "
@@ -111,7 +111,8 @@ TABLE: tuple[Metric, ...] = (
            "0 or 1, drawn with the monthly tail probability"),
     Metric("accident_harm", USD_BN, "expected harm of accidents with the labs' own flagships",
            "sum over active labs of accidents.harm_per_uplift_usd_bn x the flagship's uplift x "
-           "(1 - safety effort)^2, less what an evaluation mitigated"),
+           "the lab's share of the use of the labs' services x (1 - safety effort)^2, less "
+           "what an evaluation mitigated"),
     Metric("bad_actors_engaged", "actors", "bad actors whose tier has joined",
            "members of tiers whose joins_at the best accessible capability has reached"),
     Metric("api_bans", "bans", "API abusers detected and banned this month",

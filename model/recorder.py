@@ -133,9 +133,11 @@ def cheapest_api_price(model) -> float:
 
 
 def compute_share_top3(model) -> float:
-    """Top three labs' share of training compute spending: frontier runs, academic groups'
-    budgets (with public compute) and startups' fine-tuning of open weights."""
-    labs, academic, fine_tuning = training_compute_spend(model)
+    """Top three labs' share of the compute that creates base models: the labs' frontier runs
+    and academic groups' budgets (with public compute). Startups' fine-tuning of released
+    weights adapts a base rather than creating one (CALIBRATION.md fact 4: "frontier creation
+    remains with a few labs"), so it is left out here and counted in ``compute_hhi``."""
+    labs, academic, _ = training_compute_spend(model)
     labs = sorted(labs, reverse=True)
-    total = sum(labs) + academic + fine_tuning
+    total = sum(labs) + academic
     return sum(labs[:3]) / total if total > 0 else 0.0

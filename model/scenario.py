@@ -214,16 +214,18 @@ class Technology(Section):
 # -------------------------------------------------------------------------------------- finance
 class Finance(Section):
     form: Literal["capital", "exogenous"] = Field(
-        "exogenous",
+        "capital",
         description="How labs pay for training: 'capital' each lab holds capital fed by its "
         "revenue, investors and any parent, spends it at a burn rate and leaves when it runs "
         "out; 'exogenous' run costs grow at technology.training_cost_growth whatever the "
         "money, and a lab leaves when its yearly liability exceeds exogenous_exit_years of its "
-        "training budget (the behaviour before lab finance). The default stays 'exogenous' "
-        "until the capital form reproduces every stylized fact (docs/ODD.md). Source: "
-        "assumption; the exogenous form follows Cottier et al. 2024's 2.4x/year.",
+        "training budget (the behaviour before lab finance, kept for comparison; "
+        "docs/ODD.md 7.9a). Source: assumption; the capital form is calibrated to 2023's run "
+        "costs, revenue and investment (AI Index 2024), the exogenous form follows Cottier et "
+        "al. 2024's 2.4x/year.",
         json_schema_extra={"lever": False, "unit": "",
-                           "source": "assumption; Cottier et al. 2024 (exogenous form)"},
+                           "source": "assumption; AI Index 2024 (capital form), Cottier et al. "
+                           "2024 (exogenous form)"},
     )
     investment_usd_bn: float = param(
         25.2, "Private investment in generative AI in the run's first year", unit="USD bn/year",
@@ -345,11 +347,13 @@ class Race(Section):
 
 class Accidents(Section):
     harm_per_uplift_usd_bn: float = param(
-        0.05, "Expected harm a month from accidents with one lab's flagship (failures in use, "
-        "not misuse) at zero safety effort, per unit of the flagship's marginal uplift "
-        "(the misuse uplift curve)", unit="USD bn/month", ge=0, le=100,
-        source="assumption, prior range 0-0.5; no measured rate of AI accidents exists "
-        "(AI Incident Database counts incidents, not losses)",
+        0.25, "Expected harm a month from accidents (failures in use, not misuse) with a "
+        "flagship that served all the use of the labs' services, at zero safety effort, per "
+        "unit of its marginal uplift (the misuse uplift curve); a lab's accidents scale with "
+        "its share of that use", unit="USD bn/month", ge=0, le=100,
+        source="assumption, prior range 0-2.5; no measured rate of AI accidents exists "
+        "(AI Incident Database counts incidents, not losses); 0.25 is the earlier 0.05 per "
+        "flagship for the baseline's five home labs",
     )
     internalised_share: float = param(
         0.2, "Share of its own accidents' harm a lab bears without any liability (reputation, "

@@ -129,6 +129,12 @@ def run_costs(seed: int) -> list[tuple[int, float]]:
     return started
 
 
+def test_the_baseline_is_funded_from_capital():
+    """The calibration below is the baseline's: lab finance is the default form."""
+    assert Scenario.baseline().finance.form == "capital"
+    assert capital_world() == Scenario.baseline()
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_2023_runs_cost_what_they_did_and_the_first_billion_dollar_run_comes_after_2024(seed):
     """Calibration. AI Index 2024: GPT-4 about $78M, Gemini Ultra about $191M; runs grow

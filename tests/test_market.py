@@ -17,8 +17,10 @@ from aiecosim.model.kernels.market import (
     entry_rate,
     hhi,
     serving_cost,
+    use_shares,
     user_targets,
 )
+from aiecosim.model.kernels.misuse import marginal_uplift
 
 SEEDS = (1, 2, 3)
 LAST_YEAR = slice(108, 120)
@@ -159,3 +161,28 @@ def test_a_month_runs_the_named_phases_in_order(monkeypatch):
     seen.clear()
     model.step()
     assert seen == ["enter", "choose_base", "compete", "pay", "exit"]
+
+
+def test_use_shares_split_the_labs_users_and_are_zero_when_nobody_uses_them():
+    assert use_shares(np.array([3.0, 1.0, 0.0])) == pytest.approx([0.75, 0.25, 0.0])
+    assert np.all(use_shares(np.zeros(3)) == 0.0)
+
+
+def test_a_labs_accidents_follow_its_share_of_use():
+    """Accidents happen in use (docs/ODD.md 7.7): at month 48 of the baseline each lab's
+    accident harm at zero safety is the flagship constant x its uplift x its share of the
+    labs' users, so more labs split the accidents of the same use rather than multiply them."""
+    model = EcosystemModel(Scenario.baseline(), rng=0)
+    for _ in range(48):
+        model.step()
+    m, a = model.scenario.misuse, model.scenario.accidents
+    users = model.startups.provider_users + np.array([lab.direct_users() for lab in model.labs])
+    checked = 0
+    for lab, share in zip(model.labs, users / users.sum()):
+        uplift = float(marginal_uplift(lab.capability, m.harm_threshold, m.uplift_scale,
+                                       m.uplift_exponent))
+        if lab.active and not lab.evaluated and uplift > 0:
+            expected = a.harm_per_uplift_usd_bn * uplift * share
+            assert lab.accident_harm_at_zero_safety_usd_bn() == pytest.approx(expected)
+            checked += 1
+    assert checked >= 2

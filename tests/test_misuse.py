@@ -108,7 +108,7 @@ def test_expected_tail_harm_matches_the_mean_of_sampled_tail_harm():
         expected[seed] = frame["tail_harm_expected"].sum()
         sampled[seed] = frame["tail_harm_sampled"].sum()
         assert set(np.unique(frame["tail_events"].to_numpy())) <= {0.0, 1.0}
-    assert expected.mean() > 100.0  # the tail is really exercised (measured: 174 USD bn a run)
+    assert expected.mean() > 50.0  # the tail is really exercised (measured: 92 USD bn a run)
     diff = sampled - expected  # paired: each run's draws against its own expectation
     half_width = 1.96 * diff.std(ddof=1) / np.sqrt(n)
     assert abs(diff.mean()) < half_width, (expected.mean(), sampled.mean(), half_width)

@@ -87,18 +87,46 @@ def test_eu_style_thresholds_cut_api_misuse_far_more_than_open_weight_misuse():
     assert mean_of("eu-style-thresholds", "evaluation_cost") > 0
 
 
-def test_race_intensifies_lowers_safety_effort():
-    # Measured (first five years, 6 seeds): mean safety effort 0.652 against 0.660. In
-    # the race game the fall is the entrants' own safety (0.5, below the incumbents' choices),
-    # not the race: at this field's gaps the leader's lead pays for its safety, and the same
-    # field gives the same effort at enmity 0, 0.6 and 0.9 (years 2-10: 0.607 each; races that
-    # bind are in tests/test_race.py).
-    assert mean_of("race-intensifies", "safety_effort") < mean_of("baseline", "safety_effort") - 0.004
+@lru_cache(maxsize=None)
+def _lab_spending(name: str, seed: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each lab's training spend per month and its flagship run's cost (USD), month by month."""
+    scenario = Scenario.load(SCENARIOS / f"{name}.toml").with_overrides({"steps": MONTHS})
+    model = EcosystemModel(scenario, rng=seed)
+    spend, runs = [], []
+    for _ in range(MONTHS):
+        model.step()
+        spend.append([lab.training_spend_usd() for lab in model.labs])
+        runs.append([lab.run_cost_usd() for lab in model.labs])
+    spend, runs = np.array(spend), np.array(runs)
+    return {lab.spec.name: (spend[:, i], runs[:, i]) for i, lab in enumerate(model.labs)}
 
 
-def test_history_2023_narrows_the_open_lag():
-    # Measured: open lag 7.5 months against the baseline's 10.3 (sd 0.07).
-    assert mean_of("history-2023", "open_lag_months") < mean_of("baseline", "open_lag_months") - 1.5
+def lab_mean(name: str, lab: str, which: int, months: slice = slice(12, None)) -> float:
+    """A lab's mean training spend (which=0) or run cost (which=1) over years 2-5 and seeds."""
+    return float(np.mean([_lab_spending(name, s)[lab][which][months].mean() for s in SEEDS]))
+
+
+def test_race_intensifies_splits_the_investors_among_more_labs():
+    # Under lab finance the three entrants draw on the same capital market, so the incumbents
+    # train on about half the money: the closed leader spends 0.075 against 0.142 USD bn a
+    # month in years 2-5. Mean safety effort does not fall (measured 0.599 against 0.596):
+    # the entrants choose 0.54-0.64, and the leader, further ahead of rivals that now have
+    # less money, chooses more (0.78 against 0.73). Where a closer race binds it does cut
+    # safety: tests/test_stylized_facts.py (fact 10) and tests/test_race.py.
+    for lab in ("closed-leader", "closed-challenger", "safety-focused"):
+        assert lab_mean("race-intensifies", lab, 0) < 0.7 * lab_mean("baseline", lab, 0)
+
+
+def test_history_2023_trades_run_size_for_release_cadence():
+    # Releasing every 5 months (LLaMA in February, Llama 2 in July) instead of 12, with the
+    # same money, buys smaller runs: the open-leaning lab's runs cost 0.21 against 0.49 USD bn
+    # in years 2-5 while its training spend a month is the same (0.041), so the open lag is
+    # not narrowed (measured 8.95 against 9.08 months). Under the exogenous form run costs did
+    # not depend on money, and the faster cadence narrowed the lag by 1.8 months.
+    runs = lab_mean("history-2023", "open-bigtech", 1) / lab_mean("baseline", "open-bigtech", 1)
+    spend = lab_mean("history-2023", "open-bigtech", 0) / lab_mean("baseline", "open-bigtech", 0)
+    assert runs < 0.6
+    assert 0.8 < spend < 1.25
 
 
 def staged_then_public(seed: int) -> tuple[int | None, int | None, int | None]:

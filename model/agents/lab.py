@@ -138,7 +138,9 @@ class FrontierLab(mesa.Agent):
     # -------------------------------------------------------------------------- what's at stake
     def accident_harm_at_zero_safety_usd_bn(self) -> float:
         """Expected accident harm a month from the flagship with no safety effort: the misuse
-        uplift curve times the accident rate, less what an evaluation mitigated."""
+        uplift curve times the accident rate, times the lab's share of the use of the labs'
+        services (accidents happen in use, so a lab serving half the users has half the
+        accidents of one serving all), less what an evaluation mitigated."""
         if not self.active:
             return 0.0
         sc = self.model.scenario
@@ -146,7 +148,8 @@ class FrontierLab(mesa.Agent):
         uplift = float(marginal_uplift(self.capability, m.harm_threshold, m.uplift_scale,
                                        m.uplift_exponent))
         mitigated = self.policy.evaluation.effectiveness if self.evaluated else 0.0
-        return sc.accidents.harm_per_uplift_usd_bn * uplift * (1.0 - mitigated)
+        use = float(self.model.use_shares[self.index])
+        return sc.accidents.harm_per_uplift_usd_bn * uplift * use * (1.0 - mitigated)
 
     def accident_harm_usd_bn(self) -> float:
         """Expected accident harm this month: falling with (1 - safety effort)^2, the same

@@ -133,6 +133,13 @@ def grow_users(users: np.ndarray, target: np.ndarray, rate: float) -> None:
     users += rate * (target - users)
 
 
+def use_shares(served: np.ndarray) -> np.ndarray:
+    """Each lab's share of the use of the labs' own services (none used: all zero)."""
+    served = np.asarray(served, dtype=float)
+    total = served.sum()
+    return served / total if total > 0.0 else np.zeros_like(served)
+
+
 def hhi(usage: np.ndarray, *many_small: np.ndarray) -> float:
     """Herfindahl–Hirschman index (0–10,000) of usage shares.
 

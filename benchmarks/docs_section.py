@@ -6,6 +6,8 @@ and other tools' sections (e.g. sweep figures) in the same file survive a rerun.
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 TITLE = "# Performance\n"
@@ -25,4 +27,30 @@ def replace_section(path: Path, name: str, body: str) -> None:
         text = text[:start] + block + text[stop + len(end):]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text)
+    partial = path.with_name(f".{path.name}.partial")  # a rerun never leaves half a page
+    partial.write_text(text)
+    partial.replace(path)
+
+
+def add_out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default="docs/performance.md",
+                        help="Markdown file to update, or - to print only")
+
+
+def check_out(parser: argparse.ArgumentParser, out: str) -> None:
+    """Before measuring: a missing folder for ``--out`` is one line and exit status 2."""
+    path = Path(out)
+    if out != "-" and not path.parent.is_dir():
+        print(f"{parser.prog}: --out {path}: folder {path.parent} not found (run from the "
+              "repository root)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def write_or_print(parser: argparse.ArgumentParser, out: str, name: str, body: str) -> None:
+    """Print ``body`` (``out`` is -) or write it as section ``name`` of the file ``out``."""
+    check_out(parser, out)
+    if out == "-":
+        sys.stdout.write(body)
+        return
+    replace_section(Path(out), name, body)
+    print(f"wrote section {name} of {out}")

@@ -15,13 +15,11 @@ import argparse
 import cProfile
 import pstats
 import re
-import sys
-from pathlib import Path
 
 from aiecosim.model.scenario import Scenario
 
 from aiecosim.benchmarks.against import REPO
-from aiecosim.benchmarks.docs_section import replace_section
+from aiecosim.benchmarks.docs_section import add_out_option, check_out, write_or_print
 from aiecosim.benchmarks.measure import ENGINES
 from aiecosim.benchmarks.report import markdown_table
 from aiecosim.benchmarks.sizes import SPLIT_TEXT, format_size, parse_size, scaled
@@ -75,15 +73,24 @@ def top_entries(stats: pstats.Stats, top: int, by: str, only_repo: bool = False)
             for name, calls, own, cum in entries[:top]]
 
 
-def section(engine: str) -> str:
-    """Name of the generated section of docs/performance.md each engine's profile fills."""
-    return "profile" if engine == "vectorized" else f"profile-{engine}"
+DEFAULT_MEMBERS = 100_000
+
+
+def section(engine: str, members: int = DEFAULT_MEMBERS) -> str:
+    """Name of the generated section of docs/performance.md a profile fills: one per engine,
+    and for the vectorized model one more per size other than the default (at 100 members
+    the profile is of a month's fixed cost)."""
+    if engine != "vectorized":
+        return f"profile-{engine}"
+    return "profile" if members == DEFAULT_MEMBERS else f"profile-{format_size(members)}"
 
 
 def markdown(stats: pstats.Stats, members: int, months: int, top: int,
              engine: str = "vectorized") -> str:
     header = ("function", "calls", "own s", "cumulative s", "share")
     title = "Profile of the step" + ("" if engine == "vectorized" else f" ({engine} model)")
+    if engine == "vectorized" and members != DEFAULT_MEMBERS:
+        title += f" at {format_size(members)} members"
     command = (f"python -m aiecosim.benchmarks.profile_step --engine {engine} "
                f"--members {format_size(members)} --months {months} --top {top}")
     return f"""## {title}
@@ -107,23 +114,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m aiecosim.benchmarks.profile_step", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=sorted(ENGINES), default="vectorized")
-    parser.add_argument("--members", type=parse_size, default=100_000,
+    parser.add_argument("--members", type=parse_size, default=DEFAULT_MEMBERS,
                         help="population members, e.g. 100k or 1M (default 100k)")
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--top", type=int, default=15, help="rows per table")
-    parser.add_argument("--out", default="docs/performance.md",
-                        help="Markdown file to update, or - to print only")
+    add_out_option(parser)
     args = parser.parse_args(argv)
+    check_out(parser, args.out)
     stats = profile(args.members, args.months, args.engine)
     text = markdown(stats, args.members, args.months, args.top, args.engine)
-    if args.out == "-":
-        sys.stdout.write(text)
-        return
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        parser.error(f"--out {out}: folder {out.parent} not found (run from the repository root)")
-    replace_section(out, section(args.engine), text)
-    print(f"wrote the profile to {out}")
+    write_or_print(parser, args.out, section(args.engine, args.members), text)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ import pytest
 
 from aiecosim.benchmarks.against import REPO, git, imported_tree, revision
 from aiecosim.benchmarks.docs_section import replace_section
+from aiecosim.benchmarks import month_phases
+from aiecosim.benchmarks.month_phases import PhaseTimer, instrument, measure
 from aiecosim.benchmarks.report import markdown, rows
 from aiecosim.benchmarks.sizes import format_size, parse_size, scaled
 from aiecosim.benchmarks.suite import run_suite
 from aiecosim.cli.main import main
-from aiecosim.model import Scenario
+from aiecosim.model import EcosystemModel, Scenario
 
 
 def test_sizes_read_like_people_write_them():
@@ -38,6 +40,35 @@ def test_rewriting_a_section_keeps_the_rest_of_the_file(tmp_path):
     assert "second" in text and "first" not in text
     assert text.count("<!-- bench:begin -->") == 1
     assert "Hand-written intro." in text and "## Sweeps\n\nOther figures." in text
+
+
+def test_timing_the_phases_of_a_month_leaves_the_model_as_it_was():
+    scenario = scaled(Scenario.baseline(), 100, 24)
+    plain, timed = EcosystemModel(scenario, rng=4), EcosystemModel(scenario, rng=4)
+    timer = PhaseTimer()
+    instrument(timed, timer)
+    for _ in range(24):
+        plain.step()
+        timed.step()
+    assert plain.recorder.to_frame(2023).equals(timed.recorder.to_frame(2023))
+    assert {"startups", "metrics", "bad actors"} <= set(timer.seconds)
+
+
+def test_phases_add_up_to_the_month():
+    month_s, phases = measure(100, 6, runs=2)
+    assert month_s > 0 and all(seconds >= 0 for seconds in phases.values())
+    assert sum(phases.values()) == pytest.approx(month_s, rel=1e-6)
+    assert "what labs offer (agents/access.py)" in phases  # module-level phases are timed too
+
+
+def test_a_missing_folder_for_the_phases_page_is_one_line_before_measuring(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        month_phases.main(["--out", str(tmp_path / "nowhere" / "performance.md")])
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "--out" in err[0] and "nowhere" in err[0]
+    assert captured.out == ""  # nothing was measured or written
 
 
 def test_bad_size_is_one_line_and_status_2(capsys):

@@ -8,6 +8,8 @@ Armstrong et al.'s game, found by brute force over a grid of efforts.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -163,3 +165,13 @@ def test_accidents_count_as_harm_and_fall_with_safety():
                "evaluation_cost", "public_compute_used", "training_cost", "serving_cost")
     innovation, *costs = (frame[c].to_numpy() for c in columns)
     assert np.allclose(frame["welfare"].to_numpy(), innovation - sum(costs), rtol=1e-9)
+
+
+def test_a_vanishing_race_unit_gives_no_bound_ahead_and_none_affordable_level():
+    # enmity x cost underflows to 0: a lab ahead is not bound; labs level can afford nothing.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ahead = race_constraint(np.array([26.0, 25.0]), 1e-200, np.array([1e-200, 1e-200]))
+        level = race_constraint(np.array([26.0, 26.0]), 1e-200, np.array([1e-200, 1e-200]))
+    assert ahead[0] == np.inf
+    assert np.all(level == 0.0)

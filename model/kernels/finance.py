@@ -24,8 +24,9 @@ def monthly_burn(capital: np.ndarray | float, expected_revenue: np.ndarray | flo
 
 def flagship_run_cost(burn: np.ndarray | float, flagship_share: float,
                       interval_months: np.ndarray | float) -> np.ndarray:
-    """Cost of the next flagship run: its share of the spending over the release interval."""
-    return flagship_share * np.asarray(burn, dtype=float) * interval_months
+    """Cost of the next flagship run: its share of the spending over the release interval. A
+    float gives a float: labs ask for their own run's cost many times a month."""
+    return flagship_share * burn * interval_months
 
 
 def implied_capital(run_cost: np.ndarray | float, revenue: np.ndarray | float,

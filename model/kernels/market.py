@@ -6,6 +6,8 @@ Amounts are USD thousands a month unless a name says otherwise; users are people
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -33,12 +35,18 @@ def api_markups(api_capability: np.ndarray, best_public: float, base_markup: flo
     lead earns ``base_markup``; each ``lead_scale`` of lead adds as much again (assumption: a
     differentiated Bertrand market; a lead is what lets a frontier API charge more).
     """
-    offered = np.isfinite(api_capability)
+    capability = api_capability.tolist()  # a handful of labs: plain floats are faster
     markups = np.full(api_capability.shape, base_markup)
-    for i in np.flatnonzero(offered):
-        rivals = np.delete(api_capability, i)
-        alternative = max(float(rivals.max()) if rivals.size else -np.inf, best_public)
-        lead = api_capability[i] - alternative if np.isfinite(alternative) else lead_scale
+    if not capability:
+        return markups
+    # The best rival of every API but the best is the best; the best's is the runner-up.
+    best = max(range(len(capability)), key=capability.__getitem__)
+    runner_up = max(capability[:best] + capability[best + 1:], default=-math.inf)
+    for i, own in enumerate(capability):
+        if not math.isfinite(own):
+            continue
+        alternative = max(runner_up if i == best else capability[best], best_public)
+        lead = own - alternative if math.isfinite(alternative) else lead_scale
         markups[i] = base_markup * (1.0 + max(lead, 0.0) / lead_scale)
     return markups
 

@@ -86,8 +86,11 @@ def race_constraint(capabilities: np.ndarray, enmity: float, cost: np.ndarray,
     np.fill_diagonal(seen, -np.inf)
     gap = caps - seen.max(axis=1)
     leads = (gap >= 0.0) & (cost > 0.0)
-    with np.errstate(over="ignore"):  # a vanishing unit: no bound, which inf says
-        bound[leads] = gap[leads] / (enmity * cost[leads])
+    unit = enmity * cost[leads]  # can underflow to 0 for tiny enmity and cost
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = gap[leads] / unit
+    # A vanishing unit: no bound for a lab ahead (inf), none affordable with no lead (0).
+    bound[leads] = np.where(unit > 0.0, ratio, np.where(gap[leads] > 0.0, np.inf, 0.0))
     return bound
 
 

@@ -43,4 +43,8 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$repo" >&2
   echo "$want" > "$stamp"
 fi
+# Compile the fused kernels once (numba caches them next to their source), so no run does.
+if ! ls "$repo"/model/kernels/__pycache__/*.nbi >/dev/null 2>&1; then
+  "$venv/bin/python" -m aiecosim.model.kernels.warm >&2
+fi
 export PATH="$venv/bin:$PATH"

@@ -150,7 +150,7 @@ def test_first_year_entry_is_near_the_count_of_newly_funded_ai_companies():
 def test_a_month_runs_the_named_phases_in_order(monkeypatch):
     model = EcosystemModel(Scenario.baseline().with_overrides({"steps": 3}), rng=1)
     seen: list[str] = []
-    for phase in ("enter", "choose_base", "compete", "pay", "exit"):
+    for phase in ("enter", "choose_base", "compete_pay_exit"):
         original = getattr(StartupPopulation, phase)
 
         def record(self, *args, _phase=phase, _original=original):
@@ -160,7 +160,7 @@ def test_a_month_runs_the_named_phases_in_order(monkeypatch):
     model.step()  # the first month also lets the firms at the start choose before entry
     seen.clear()
     model.step()
-    assert seen == ["enter", "choose_base", "compete", "pay", "exit"]
+    assert seen == ["enter", "choose_base", "compete_pay_exit"]
 
 
 def test_use_shares_split_the_labs_users_and_are_zero_when_nobody_uses_them():

@@ -1,7 +1,7 @@
 """Startups: a vectorized population that enters segments, picks a base model, competes, exits.
 
-A month runs in named phases, in order: ``enter``, ``choose_base``, ``compete``, ``pay``,
-``exit``. Potential startups arrive in each segment at a rate that rises with the profit an
+A month runs in named phases, in order: ``enter``, ``choose_base``, ``compete_pay_exit``
+(users, accounts and exits in one compiled pass, ``kernels.startup_month``). Potential startups arrive in each segment at a rate that rises with the profit an
 entrant expects there; firms in a segment share its users, so profits fall as firms enter and
 the number of firms comes from demand (free entry), not from a pool of slots.
 """
@@ -12,8 +12,12 @@ import mesa
 import numpy as np
 
 from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms, unit_revenue_k
-from aiecosim.model.kernels.market import grow_users, user_targets
 from aiecosim.model.kernels.places import draw_places
+from aiecosim.model.kernels.startup_month import (
+    choosers_by_place,
+    compete_pay_exit,
+    segment_pulls,
+)
 
 F32 = np.float32
 
@@ -45,6 +49,7 @@ class StartupPopulation(mesa.Agent):
         self.active_by_place = np.bincount(self.place, minlength=places)
         self.pending = np.ones(firms, dtype=bool)  # founded, base not chosen yet
         self.established = np.ones(firms, dtype=bool)  # start at their share of users
+        self.starting = bool(firms)  # until month 1's firms have taken their share of users
         self.kind_counts = np.bincount(self.kind, minlength=market.kinds)
         self.kind_users = np.zeros(market.kinds)
         self.entrants = np.zeros(0, dtype=np.intp)  # rows founded this month
@@ -60,17 +65,14 @@ class StartupPopulation(mesa.Agent):
         """One month: enter, choose a base, compete for users, pay costs, exit."""
         terms = self.market.month(self.model)
         draws = self.model.rng.random((2, self.kind.size), dtype=F32)
-        if self.established.any():  # the first month: firms at the start pick their bases
+        if self.starting:  # the first month: firms at the start pick their bases
             self.choose_base(terms, draws)
         self.enter(terms)
         if draws.shape[1] < self.kind.size:  # rows added for entrants draw too
             extra = self.model.rng.random((2, self.kind.size - draws.shape[1]), dtype=F32)
             draws = np.concatenate([draws, extra], axis=1)
         self.choose_base(terms, draws)
-        self.compete(terms, draws)
-        self.pay(terms)
-        self.exit(draws)
-        self.count_month(terms)
+        self.compete_pay_exit(terms, draws)
 
     # -------------------------------------------------------------------------------- phases
     def enter(self, terms: Terms) -> None:
@@ -110,69 +112,57 @@ class StartupPopulation(mesa.Agent):
     def choose_base(self, terms: Terms, draws: np.ndarray) -> None:
         """New firms pick a base; others reconsider now and then, or when theirs is gone."""
         p, kind, empty = self.params, self.kind, self.empty
-        alive = kind != empty
-        choosing = alive & ((draws[0] < p.exit_hazard + p.switch_rate) | self.pending)
         stranded = ~np.isfinite(terms.offer)  # a cut API, a base not on offer, an export ban
         stranded[:, empty:] = False
-        if self.kind_counts[stranded.any(axis=0)].any():  # someone may be stranded
-            choosing |= alive & self.by_member(stranded)
-        if self.users.size and terms.user_cap.min() < self.users.max():  # outgrew the licence
-            choosing |= alive & (self.users > terms.user_cap.take(kind))
+        any_stranded = bool(self.kind_counts[stranded.any(axis=0)].any())  # someone may be
+        user_cap = terms.user_cap
+        check_cap = bool(self.users.size) and float(user_cap.min()) < float(self.users.max())
+        rows, starts = choosers_by_place(kind, self.pending, self.users, draws[0], self.place,
+                                         F32(p.exit_hazard + p.switch_rate), empty, stranded,
+                                         any_stranded, user_cap, check_cap, self.places)
+        if not rows.size:
+            return
         weight, subsidy = self.mean_segment_weight(terms), self.subsidy_each()
         for place in range(self.places):
-            chooser = np.flatnonzero(choosing & (self.place == place)) if self.places > 1 \
-                else np.flatnonzero(choosing)
+            chooser = rows[starts[place]:starts[place + 1]]
             if chooser.size:
                 kind[chooser] = self.market.choose(terms, place, weight, subsidy[place],
                                                    self.taste[chooser], draws[1, chooser])
-                self.pending[chooser] = False
+        self.pending[rows] = False
 
-    def compete(self, terms: Terms, draws: np.ndarray) -> None:
+    def compete_pay_exit(self, terms: Terms, draws: np.ndarray) -> None:
         """Firms in a segment share its users by the pull of their products; users move toward
-        each firm's share; an API's change of terms costs its customers users."""
+        each firm's share; an API's change of terms costs its customers users. Then revenue
+        less compute, premium and fixed costs, public compute paying part of the compute bill
+        (up to an equal share of the pool each); firms out of cash leave, and a few leave for
+        other reasons. One compiled pass over the firms (kernels.startup_month)."""
         p, kind = self.params, self.kind
-        weight = terms.member[MEMBER["weight"]].take(kind)
-        self.segment_pull = pull = np.bincount(self.segment, weights=weight,
-                                               minlength=p.segments)
-        target = user_targets(terms.demand, weight, self.segment, pull)
-        users = self.users
-        users[self.entrants] = p.entrant_users_share * target[self.entrants]
-        if self.established.any():  # firms at the start hold their share already
-            users[self.established] = target[self.established]
-            self.established[:] = False
-        grow_users(users, target, p.user_growth_rate)
-        shaken = draws[1] < terms.member[MEMBER["platform_risk"]].take(kind)
-        users[shaken] *= F32(1.0 - p.platform_loss)
-
-    def pay(self, terms: Terms) -> None:
-        """Revenue less compute, premium and fixed costs; public compute pays part of the compute
-        bill, up to an equal share of the pool each."""
-        kind, users = self.kind, self.users
+        member = terms.member
+        weight = member[MEMBER["weight"]]
+        self.segment_pull = pull = segment_pulls(self.segment, kind, weight, p.segments)
         subsidy_each = self.subsidy_each()
-        self.cash += users * self.by_member(terms.member_margin)
-        self.cash -= terms.member[MEMBER["fixed"]].take(kind)
-        if subsidy_each.max() > 0.0:
-            compute = users * terms.compute_per_user.astype(F32).take(kind)
-            compute += terms.own_compute.astype(F32).take(kind)
-            covered = np.minimum(compute, subsidy_each.astype(F32).take(self.place))
-            self.cash += covered
-            self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6
-        else:
-            self.public_compute_usd_bn = 0.0
-
-    def exit(self, draws: np.ndarray) -> None:
-        """Firms out of cash leave, and a few leave for other reasons; their rows free up."""
-        alive = self.kind != self.empty
-        leaving = alive & ((self.cash < 0) | (draws[0] < self.params.exit_hazard))
-        self.kind[leaving] = self.empty
-        self.users[leaving] = 0.0
+        subsidised = subsidy_each.max() > 0.0
+        covered = np.empty(kind.size if subsidised else 0, dtype=F32)
+        counts, users_by_cell, self.active_by_place = compete_pay_exit(
+            kind, self.segment, self.place, self.users, self.cash, self.established,
+            self.entrants, draws[0], draws[1], pull, weight, member[MEMBER["platform_risk"]],
+            member[MEMBER["fixed"]], terms.member_margin, terms.compute_per_user.astype(F32),
+            terms.own_compute.astype(F32), subsidy_each.astype(F32), covered, F32(terms.demand),
+            F32(p.entrant_users_share), F32(p.user_growth_rate), F32(1.0 - p.platform_loss),
+            F32(p.exit_hazard), self.empty, self.market.kinds, self.places)
+        if self.starting:  # firms at the start held their share of users from month 1
+            self.established[:] = False
+            self.starting = False
+        self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6 \
+            if subsidised else 0.0
+        self.count_month(terms, counts, users_by_cell.reshape(self.places, -1))
 
     # ------------------------------------------------------------------------------ helpers
     def mean_segment_weight(self, terms: Terms) -> float:
         """Total pull of the firms in a typical segment, from last month's count of firms by
         kind. Before anyone has chosen a base (the first month), firms are taken to pull as the
         best product does."""
-        if self.established.any():
+        if self.starting:
             return float(self.active) / self.params.segments
         return float(np.dot(self.kind_counts, terms.weight)) / self.params.segments
 
@@ -180,12 +170,6 @@ class StartupPopulation(mesa.Agent):
         """Each jurisdiction's public compute per firm of its own (index = place)."""
         pools = np.array([regulator.startup_pool_k for regulator in self.model.regulators])
         return pools / np.maximum(self.active_by_place, 1)
-
-    def by_member(self, table: np.ndarray) -> np.ndarray:
-        """Each firm's entry of a [place, kind] table."""
-        if self.places == 1:
-            return table[0].take(self.kind)
-        return table[self.place, self.kind]
 
     def free_rows(self, count: int) -> np.ndarray:
         """Indices of ``count`` empty rows, growing the arrays when too few are free."""
@@ -203,18 +187,15 @@ class StartupPopulation(mesa.Agent):
         return free[:count]
 
     # ------------------------------------------------------------------------------- totals
-    def count_month(self, terms: Terms) -> None:
-        """Month totals for the model's metrics."""
-        p, kind = self.params, self.kind
-        self.kind_counts = np.bincount(kind, minlength=self.market.kinds)
-        self.active = int(kind.size - self.kind_counts[self.empty])
-        self.open_count = int(self.kind_counts[:self.n_open].sum())
-        kinds, alive = self.market.kinds, kind != self.empty
-        cell = self.place.astype(np.intp) * kinds + kind  # place and kind
-        users_by_place = np.bincount(cell, weights=self.users,
-                                     minlength=self.places * kinds).reshape(self.places, -1)
+    def count_month(self, terms: Terms, kind_counts: np.ndarray,
+                    users_by_place: np.ndarray) -> None:
+        """Month totals for the model's metrics, from the firms by kind and the users by
+        (jurisdiction, kind) the month's pass counted."""
+        p = self.params
+        self.kind_counts = kind_counts
+        self.active = int(kind_counts.sum() - kind_counts[self.empty])
+        self.open_count = int(kind_counts[:self.n_open].sum())
         self.kind_users = users_by_place.sum(axis=0)
-        self.active_by_place = np.bincount(self.place[alive], minlength=self.places)
         revenue = users_by_place * unit_revenue_k(p)
         self.premiums_by_place = np.array([float(np.dot(premium, place_revenue)) / 1e6
                                            for premium, place_revenue in zip(terms.premium,

@@ -1,0 +1,114 @@
+"""The startups' month, member by member, as compiled loops (mechanism 5, downstream market).
+
+Each loop does in one pass over the firms what ``agents.startups`` once did with a dozen numpy
+calls: who reconsiders its base, each segment's pull, and then users, accounts, exits and the
+month's counts. The rules are ``kernels.market``'s (``user_targets``, ``grow_users``,
+``expected_margin``), written out per firm, in float32 where the population's arrays are, and
+in the same order of operations, so each firm's numbers round exactly as the array version's.
+Every constant comes in as an argument; none lives here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aiecosim.model.kernels.compiled import fused
+
+# A segment's total pull is at least any of its firms' own; floored at float32's smallest
+# normal number so a share never divides by zero (see kernels.market.user_targets).
+PULL_FLOOR = float(np.finfo(np.float32).tiny)
+
+
+@fused
+def choosers_by_place(kind, pending, users, draw, place, reconsider, empty, stranded,
+                      any_stranded, user_cap, check_cap, places):
+    """Rows of the firms that choose a base this month, grouped by jurisdiction (ascending
+    within each), and where each jurisdiction's group starts (``starts[j]:starts[j + 1]``).
+
+    A live firm chooses when it is new (``pending``), when its uniform ``draw`` falls below
+    ``reconsider`` (switching, or about to exit), when its base is not on offer to it
+    (``stranded[place, kind]``), or when it has outgrown its base's licence (``user_cap``)."""
+    n = kind.size
+    chosen = np.zeros(n, dtype=np.bool_)
+    counts = np.zeros(places + 1, dtype=np.int64)
+    for i in range(n):
+        k = kind[i]
+        if k == empty:
+            continue
+        choose = pending[i] or draw[i] < reconsider
+        if not choose and any_stranded:
+            choose = stranded[place[i], k]
+        if not choose and check_cap:
+            choose = np.float64(users[i]) > user_cap[k]
+        if choose:
+            chosen[i] = True
+            counts[place[i] + 1] += 1
+    starts = np.cumsum(counts)
+    rows = np.empty(starts[places], dtype=np.int64)
+    fill = starts[:places].copy()
+    for i in range(n):
+        if chosen[i]:
+            j = place[i]
+            rows[fill[j]] = i
+            fill[j] += 1
+    return rows, starts
+
+
+@fused
+def segment_pulls(segment, kind, weight_by_kind, segments):
+    """Each segment's total pull: the sum of its firms' attraction (float64, in row order)."""
+    pull = np.zeros(segments)
+    for i in range(kind.size):
+        pull[segment[i]] += weight_by_kind[kind[i]]
+    return pull
+
+
+@fused
+def compete_pay_exit(kind, segment, place, users, cash, established, entrants, draw_exit,
+                     draw_shock, pull, weight_by_kind, risk_by_kind, fixed_by_kind, margin,
+                     compute_by_kind, own_compute_by_kind, subsidy_by_place, covered, demand,
+                     entrant_share, growth, kept_after_shock, exit_hazard, empty, kinds,
+                     places):
+    """One month of every firm, in place: users move toward its share of its segment, revenue
+    less costs (public compute covering part of the compute bill when ``covered`` has a row per
+    firm), exits, then the month's counts.
+
+    Float32 scalars (``demand``, ``entrant_share``, ``growth``, ``kept_after_shock``,
+    ``exit_hazard``) keep the arithmetic in float32, as the population's arrays are.
+    Returns firms by kind, users by (jurisdiction, kind) as a flat float64 array, and live firms
+    by jurisdiction."""
+    one = np.float32(1.0)
+    per_pull = np.empty(pull.size, dtype=np.float32)
+    for s in range(pull.size):
+        per_pull[s] = one / np.float32(max(pull[s], PULL_FLOOR))
+    for r in entrants:  # entrants start at a share of what they will grow toward
+        users[r] = entrant_share * (weight_by_kind[kind[r]] * per_pull[segment[r]] * demand)
+    subsidised = covered.size > 0
+    kind_counts = np.zeros(kinds, dtype=np.int64)
+    users_by_cell = np.zeros(places * kinds)
+    live_by_place = np.zeros(places, dtype=np.int64)
+    for i in range(kind.size):
+        k, j = kind[i], place[i]
+        target = weight_by_kind[k] * per_pull[segment[i]] * demand
+        u = target if established[i] else users[i]
+        u = u + growth * (target - u)
+        if draw_shock[i] < risk_by_kind[k]:
+            u = u * kept_after_shock
+        c = cash[i] + u * margin[j, k]
+        c = c - fixed_by_kind[k]
+        if subsidised:
+            bill = u * compute_by_kind[k] + own_compute_by_kind[k]
+            cover = min(bill, subsidy_by_place[j])
+            covered[i] = cover
+            c = c + cover
+        cash[i] = c
+        if k != empty and (c < 0 or draw_exit[i] < exit_hazard):
+            k = empty
+            kind[i] = empty
+            u = np.float32(0.0)
+        users[i] = u
+        kind_counts[k] += 1
+        users_by_cell[j * kinds + k] += u
+        if k != empty:
+            live_by_place[j] += 1
+    return kind_counts, users_by_cell, live_by_place

@@ -1,8 +1,9 @@
 """The compiled kernels against the numpy rules they fuse: the same numbers, bit for bit.
 
-Each test builds a small random population (empty rows, several jurisdictions, kinds not on
-offer) and compares a kernel's output with the array expressions the startups' month used
-before the loops were fused (kernels.market.user_targets, grow_users, bincount).
+Each test builds a small random population (empty rows, several jurisdictions, kinds or routes
+not on offer, banned actors) and compares a kernel's output with the array expressions the
+month used before the loops were fused (kernels.market.user_targets and grow_users for
+startups; kernels.misuse.choose_route and attack_success_probability for bad actors).
 """
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ import numpy as np
 import pytest
 
 from aiecosim.model.kernels.market import grow_users, user_targets
+from aiecosim.model.kernels.misuse import (
+    API_ROUTE,
+    attack_success_probability,
+    choose_route,
+    open_uplift_kept,
+    strip_success,
+)
+from aiecosim.model.kernels.misuse_month import attempt_outcomes, attempters
 from aiecosim.model.kernels.startup_month import (
     choosers_by_place,
     compete_pay_exit,
@@ -131,3 +140,88 @@ def test_compete_pay_exit_equals_the_array_rules(seed):
     if e_covered is not None:
         assert np.array_equal(covered, e_covered)
     assert (kind == EMPTY).sum() > (p["kind"] == EMPTY).sum()  # some firms left
+
+
+# ------------------------------------------------------------------------------- bad actors
+LABS = 3
+
+
+def actors(seed: int, n: int = 600):
+    rng = np.random.default_rng(seed)
+    skill = (rng.lognormal(0.0, 0.5, n)).astype(F32)
+    return {
+        "rng": rng, "place": rng.integers(0, PLACES, n).astype(np.int64),
+        "tier": rng.integers(0, 3, n).astype(np.int64), "skill": skill,
+        "evasion": (1.0 / (1.0 + 0.3 * skill)).astype(F32),
+        "resources": rng.lognormal(5.0, 1.5, n),
+        "banned_until": np.where(rng.random(n) < 0.1, 12, 0).astype(np.int32),
+    }
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_attempters_are_the_masked_rows(seed):
+    a = actors(seed)
+    draw = a["rng"].random(a["place"].size, dtype=F32)
+    p_attempt, joined = np.array([0.3, 0.05]), np.array([True, False, True])
+    expected = np.flatnonzero((draw < p_attempt.take(a["place"])) & joined[a["tier"]])
+    got = attempters(draw, a["place"], p_attempt, a["tier"], joined)
+    assert np.array_equal(got, expected) and got.size > 0
+
+
+def numpy_outcomes(a, who, u, monitoring, api_gain_by_place, month, strip_cost, share,
+                   open_uplift, api_lab_by_place, lab_place, blocked, defense, harm_scale):
+    """The attempts as the array rules of kernels.misuse play them (before fusion)."""
+    place = a["place"][who]
+    banned = a["banned_until"].copy()
+    detect = monitoring.take(place) * a["evasion"][who]
+    api_gain = api_gain_by_place.take(place)
+    api_expected = api_gain * (1.0 - detect)
+    api_expected[banned[who] > month] = 0.0
+    kept = open_uplift_kept(strip_success(a["resources"][who], strip_cost), share)
+    route, uplift = choose_route(F32(open_uplift) * kept, api_expected, api_gain)
+    api_lab = api_lab_by_place.take(place)
+    mark_place = np.where(route == API_ROUTE, lab_place.take(np.maximum(api_lab, 0)), place)
+    block = blocked[mark_place, route].astype(F32)
+    p_success = attack_success_probability(uplift, a["skill"][who], defense, block)
+    succeeded = u[0] < p_success
+    detected = (route == API_ROUTE) & (u[1] < detect)
+    banned[who[detected]] = month + 6
+    per_incident = uplift * harm_scale
+    attempts = np.bincount(route, minlength=3)
+    attempts[0] = 0
+    incidents = np.bincount(route[succeeded], minlength=3)
+    incidents[0] = 0
+    harm = np.bincount(route[succeeded], weights=per_incident[succeeded], minlength=3)
+    harm[0] = 0.0
+    by_api = route == API_ROUTE
+    hit = by_api & succeeded
+    return (attempts, incidents, harm, int(detected.sum()),
+            int((lab_place.take(api_lab[by_api]) != place[by_api]).sum()),
+            np.bincount(api_lab[hit], weights=per_incident[hit], minlength=LABS),
+            np.bincount(api_lab[by_api], minlength=LABS)), banned
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_attempt_outcomes_equal_the_array_rules(seed):
+    a = actors(seed)
+    rng = a["rng"]
+    who = np.flatnonzero(rng.random(a["place"].size) < 0.4)
+    u = rng.random((2, who.size), dtype=F32)
+    monitoring = np.array([0.6, 0.3], dtype=F32)
+    api_gain = np.array([0.8, 0.5] if seed % 3 else [0.8, 0.0], dtype=F32)
+    api_lab_by_place = np.array([0, 2] if seed % 3 else [0, -1])
+    lab_place = np.array([0, 0, 1])
+    blocked = np.array([[0.0, 0.1, 0.3], [0.0, 0.0, 0.2]]) if seed % 2 else np.zeros((2, 3))
+    open_uplift = 0.0 if seed == 4 else 1.1
+    args = (a, who, u, monitoring, api_gain, 10, 200.0, F32(0.05), F32(open_uplift),
+            api_lab_by_place, lab_place, blocked, F32(1.7), F32(0.02))
+    expected, expected_banned = numpy_outcomes(*args)
+    banned = a["banned_until"].copy()
+    got = attempt_outcomes(who, a["place"], u[0], u[1], monitoring, a["evasion"], api_gain,
+                           banned, 10, 16, a["resources"], 200.0, F32(0.05), F32(open_uplift),
+                           api_lab_by_place, lab_place, blocked, a["skill"], F32(1.7),
+                           F32(0.02), LABS)
+    for mine, theirs in zip(got, expected):
+        assert np.array_equal(mine, theirs), (mine, theirs)
+    assert np.array_equal(banned, expected_banned)
+    assert got[0].sum() > 0 and got[1].sum() > 0  # attempts made, some succeeded

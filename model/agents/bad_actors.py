@@ -10,19 +10,16 @@ import numpy as np
 from aiecosim.model.kernels.misuse import (
     API_ROUTE,
     OPEN_ROUTE,
-    attack_success_probability,
     attempt_probability,
-    choose_route,
     evasion,
     marginal_uplift,
-    open_uplift_kept,
     route_cost_factor,
     split_by_attempts,
-    strip_success,
     tail_probability,
     tier_members,
     tiers_joined,
 )
+from aiecosim.model.kernels.misuse_month import attempt_outcomes, attempters
 from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.policy import watermark_block
 
@@ -138,47 +135,22 @@ class BadActorPopulation(mesa.Agent):
         reach = reach_by_place(model, self.flop_per_usd_month1)  # each jurisdiction's API
 
         draw = model.rng.random(self.evasion.size, dtype=F32)
-        who = np.flatnonzero((draw < reach.p_attempt.take(self.place)) & joined[self.tier])
-        place = self.place[who]
+        who = attempters(draw, self.place, reach.p_attempt, self.tier, joined)
         u = model.rng.random((2, who.size), dtype=F32)
-        detect = reach.monitoring.astype(F32).take(place) * self.evasion[who]
-        api_gain = reach.api_gain.astype(F32).take(place)
-        api_expected = api_gain * (1.0 - detect)
-        api_expected[self.banned_until[who] > month] = 0.0  # revoked access
-        kept = open_uplift_kept(strip_success(self.resources_usd[who], reach.strip_cost),
-                                m.unstripped_uplift_share)
-        route, uplift = choose_route(F32(open_uplift) * kept, api_expected, api_gain)
-        api_lab = reach.lab.take(place)
-        blocked = reach.watermark(place, route).astype(F32)
-
-        p_success = attack_success_probability(uplift, self.skill[who],
-                                               F32(model.world.defense), blocked)
-        succeeded = u[0] < p_success
-        detected = (route == API_ROUTE) & (u[1] < detect)
-        self.banned_until[who[detected]] = month + m.ban_months  # the lab revokes their access
-        self.bans = int(detected.sum())
-
+        (self.attempts, self.incidents, harm, self.bans, self.api_attempts_abroad,
+         self.api_harm_by_lab, api_attempts_by_lab) = attempt_outcomes(
+            who, self.place, u[0], u[1], reach.monitoring.astype(F32), self.evasion,
+            reach.api_gain.astype(F32), self.banned_until, month, month + m.ban_months,
+            self.resources_usd, float(reach.strip_cost), F32(m.unstripped_uplift_share),
+            F32(open_uplift), reach.lab, reach.lab_place, reach.blocked, self.skill,
+            F32(model.world.defense), F32(m.harm_per_incident_usd_m / 1e3), len(model.labs))
         # Harm counts only the uplift over the no-AI baseline, in USD bn.
-        per_incident = uplift * (m.harm_per_incident_usd_m / 1e3)
-        self.attempts = np.bincount(route, minlength=3)
-        self.attempts[0] = 0
-        self.incidents = np.bincount(route[succeeded], minlength=3)
-        self.incidents[0] = 0
-        self.harm_usd_bn = np.bincount(route[succeeded], weights=per_incident[succeeded],
-                                       minlength=3).astype(float)
-        self.harm_usd_bn[0] = 0.0
-        by_api = route == API_ROUTE
-        self.api_attempts_abroad = int((access.lab_place.take(api_lab[by_api]) != place[by_api])
-                                       .sum())
-        hit = by_api & succeeded
-        self.api_harm_by_lab = np.bincount(api_lab[hit], weights=per_incident[hit],
-                                           minlength=len(model.labs)).astype(float)
+        self.harm_usd_bn = harm
         lab = access.best_api
         best_route = API_ROUTE if lab >= 0 and access.api_capability[lab] >= \
             access.open_capability else OPEN_ROUTE
         tail = self.add_tail(best, best_route)
-        self.api_harm_by_lab += tail_by_api(float(tail[API_ROUTE]), api_lab[by_api], lab,
-                                            len(model.labs))
+        self.api_harm_by_lab += tail_by_api(float(tail[API_ROUTE]), api_attempts_by_lab, lab)
 
     def add_tail(self, best_accessible: float, best_route: int) -> np.ndarray:
         """The catastrophic tail: its expectation joins this month's harm (by route, as the
@@ -198,13 +170,13 @@ class BadActorPopulation(mesa.Agent):
         return by_route
 
 
-def tail_by_api(total: float, lab_of_api_attempts: np.ndarray, best_api: int,
-                labs: int) -> np.ndarray:
+def tail_by_api(total: float, api_attempts_by_lab: np.ndarray, best_api: int) -> np.ndarray:
     """The tail's share on the API route, by lab: as this month's API attempts went; on the
     most capable API when nobody attempted through one."""
-    out = np.zeros(labs)
-    if lab_of_api_attempts.size:
-        out += total * np.bincount(lab_of_api_attempts, minlength=labs) / lab_of_api_attempts.size
+    out = np.zeros(api_attempts_by_lab.size)
+    attempts = int(api_attempts_by_lab.sum())
+    if attempts:
+        out += total * api_attempts_by_lab / attempts
     elif best_api >= 0:
         out[best_api] = total
     return out

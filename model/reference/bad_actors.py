@@ -165,8 +165,9 @@ class BadActorCohort:
         self.tail_expected_usd_bn = p_month * tail.harm_usd_bn
         by_route = split_by_attempts(self.tail_expected_usd_bn, self.attempts, self.best_route)
         self.harm_usd_bn += by_route
-        self.api_harm_by_lab += tail_by_api(float(by_route[API_ROUTE]),
-                                            np.array(self.api_labs, dtype=np.intp),
-                                            self.best_api, len(self.model.labs))
+        labs = len(self.model.labs)
+        attempts_by_lab = np.bincount(np.array(self.api_labs, dtype=np.intp), minlength=labs)
+        self.api_harm_by_lab += tail_by_api(float(by_route[API_ROUTE]), attempts_by_lab,
+                                            self.best_api)
         self.tail_events = int(self.model.rng.random() < p_month)
         self.tail_sampled_usd_bn = self.tail_events * tail.harm_usd_bn

@@ -20,6 +20,8 @@ from aiecosim.model.kernels.misuse import (
     strip_success,
 )
 from aiecosim.model.kernels.misuse_month import attempt_outcomes, attempters
+from aiecosim.model.kernels.research import research_output
+from aiecosim.model.kernels.research_month import groups_output
 from aiecosim.model.kernels.startup_month import (
     choosers_by_place,
     compete_pay_exit,
@@ -27,7 +29,7 @@ from aiecosim.model.kernels.startup_month import (
 )
 
 F32 = np.float32
-KINDS, EMPTY, SEGMENTS, PLACES = 6, 5, 7, 2
+KINDS, EMPTY, SEGMENTS, PLACES, N_OPEN = 6, 5, 7, 2, 3
 
 
 def population(seed: int, n: int = 400):
@@ -126,10 +128,11 @@ def test_compete_pay_exit_equals_the_array_rules(seed):
                            growth, kept, hazard, risk, fixed, compute, own)
     kind, users, cash = p["kind"].copy(), p["users"].copy(), p["cash"].copy()
     covered = np.empty(n if subsidy.max() > 0 else 0, dtype=F32)
-    counts, cells, live = compete_pay_exit(
+    counts, cells, live, hosted, hosting, free, freed = compete_pay_exit(
         kind, p["segment"], p["place"], users, cash, established, entrants, p["draws"][0],
         p["draws"][1], pull, p["weight"], risk, fixed, margin, compute, own, subsidy, covered,
-        F32(demand), F32(share), F32(growth), F32(kept), F32(hazard), EMPTY, KINDS, PLACES)
+        F32(demand), F32(share), F32(growth), F32(kept), F32(hazard), EMPTY, KINDS, PLACES,
+        N_OPEN)
     e_kind, e_users, e_cash, e_covered, e_counts, e_cells, e_live = expected
     assert np.array_equal(kind, e_kind)
     assert np.array_equal(users, e_users)
@@ -137,6 +140,8 @@ def test_compete_pay_exit_equals_the_array_rules(seed):
     assert np.array_equal(counts, e_counts)
     assert np.array_equal(cells, e_cells)
     assert np.array_equal(live, e_live)
+    assert np.array_equal(hosted[:hosting], e_users[e_kind < N_OPEN])
+    assert np.array_equal(free[:freed], np.flatnonzero(e_kind == EMPTY))
     if e_covered is not None:
         assert np.array_equal(covered, e_covered)
     assert (kind == EMPTY).sum() > (p["kind"] == EMPTY).sum()  # some firms left
@@ -225,3 +230,22 @@ def test_attempt_outcomes_equal_the_array_rules(seed):
         assert np.array_equal(mine, theirs), (mine, theirs)
     assert np.array_equal(banned, expected_banned)
     assert got[0].sum() > 0 and got[1].sum() > 0  # attempts made, some succeeded
+
+
+# -------------------------------------------------------------------------------- academics
+@pytest.mark.parametrize("seed", range(4))
+def test_groups_output_equals_research_output(seed):
+    rng = np.random.default_rng(seed)
+    n = 500
+    productivity = np.exp(0.5 * rng.standard_normal(n) - 0.125).astype(F32)
+    compute_k = (40.0 * np.exp(rng.standard_normal(n))).astype(F32)
+    place = rng.integers(0, PLACES, n)
+    is_safety = rng.random(n) < 0.2
+    subsidy = np.array([0.0, 12.5] if seed % 2 else [0.0, 0.0], dtype=F32)
+    noise = rng.random(n, dtype=F32)
+    access = np.where(is_safety, F32(0.55), F32(0.8))
+    expected = research_output(productivity, compute_k, subsidy.take(place), access, 40.0, noise)
+    got = groups_output(productivity, compute_k, subsidy, place, is_safety, F32(0.55), F32(0.8),
+                        40.0, noise)
+    assert got.dtype == expected.dtype == F32
+    assert np.array_equal(got, expected)

@@ -50,7 +50,7 @@ def test_public_compute_at_home_goes_to_home_members_only():
     home_share, home_share_before = [], []
     for seed in SEEDS:
         model = run(subsidised, seed, months=60)
-        each = model.academics.subsidy_each()
+        each = model.academics.subsidy_by_place().take(model.academics.place)
         assert each[model.academics.place == ABROAD].max() == 0.0
         assert each[model.academics.place == HOME].min() > 0.0
         assert model.startups.subsidy_each()[ABROAD] == 0.0 < model.startups.subsidy_each()[HOME]

@@ -6,7 +6,7 @@ import mesa
 import numpy as np
 
 from aiecosim.model.kernels.places import draw_places
-from aiecosim.model.kernels.research import research_output
+from aiecosim.model.kernels.research_month import groups_output
 
 F32 = np.float32
 GENERAL_API_ACCESS = 0.7  # non-safety research loses less from black-box access (assumption)
@@ -44,11 +44,10 @@ class AcademicPopulation(mesa.Agent):
         general_access = GENERAL_API_ACCESS + (1.0 - GENERAL_API_ACCESS) * depth
         if not any_model:
             safety_access = general_access = 0.0
-        group_access = np.where(self.is_safety, F32(safety_access), F32(general_access))
-        subsidy_k = self.subsidy_each()
         noise = model.rng.random(self.compute_k.size, dtype=F32)
-        output = research_output(self.productivity, self.compute_k, subsidy_k, group_access,
-                                 p.compute_usd_k, noise)
+        output = groups_output(self.productivity, self.compute_k, self.subsidy_by_place(),
+                               self.place, self.is_safety, F32(safety_access),
+                               F32(general_access), p.compute_usd_k, noise)
         # Reported per thousand groups' worth of typical output.
         self.output = float(output.sum(dtype=np.float64)) / 1000.0
         self.safety_output = float(output[self.is_safety].sum(dtype=np.float64)) / 1000.0
@@ -62,11 +61,10 @@ class AcademicPopulation(mesa.Agent):
         """Public compute in use: a jurisdiction's pool goes to its own groups only."""
         return float(np.sum(self.pools_k(), where=self.groups_by_place > 0))
 
-    def subsidy_each(self) -> np.ndarray:
-        """Each group's public compute (USD k a month): its jurisdiction's pool, shared equally
-        among that jurisdiction's groups."""
-        each = self.pools_k() / np.maximum(self.groups_by_place, 1)
-        return each.astype(F32).take(self.place)
+    def subsidy_by_place(self) -> np.ndarray:
+        """Public compute per group (USD k a month, index = place): its jurisdiction's pool,
+        shared equally among that jurisdiction's groups."""
+        return (self.pools_k() / np.maximum(self.groups_by_place, 1)).astype(F32)
 
     def compute_spend_usd(self) -> float:
         """Monthly compute all groups buy, their own budgets plus public compute."""

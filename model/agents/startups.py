@@ -50,6 +50,8 @@ class StartupPopulation(mesa.Agent):
         self.pending = np.ones(firms, dtype=bool)  # founded, base not chosen yet
         self.established = np.ones(firms, dtype=bool)  # start at their share of users
         self.starting = bool(firms)  # until month 1's firms have taken their share of users
+        self.free = np.zeros(0, dtype=np.intp)  # empty rows, as the month's exits leave them
+        self.self_hosted = np.zeros(0, dtype=F32)  # users of firms on public weights
         self.kind_counts = np.bincount(self.kind, minlength=market.kinds)
         self.kind_users = np.zeros(market.kinds)
         self.entrants = np.zeros(0, dtype=np.intp)  # rows founded this month
@@ -143,13 +145,15 @@ class StartupPopulation(mesa.Agent):
         subsidy_each = self.subsidy_each()
         subsidised = subsidy_each.max() > 0.0
         covered = np.empty(kind.size if subsidised else 0, dtype=F32)
-        counts, users_by_cell, self.active_by_place = compete_pay_exit(
+        (counts, users_by_cell, self.active_by_place, hosted, hosting, free,
+         freed) = compete_pay_exit(
             kind, self.segment, self.place, self.users, self.cash, self.established,
             self.entrants, draws[0], draws[1], pull, weight, member[MEMBER["platform_risk"]],
             member[MEMBER["fixed"]], terms.member_margin, terms.compute_per_user.astype(F32),
             terms.own_compute.astype(F32), subsidy_each.astype(F32), covered, F32(terms.demand),
             F32(p.entrant_users_share), F32(p.user_growth_rate), F32(1.0 - p.platform_loss),
-            F32(p.exit_hazard), self.empty, self.market.kinds, self.places)
+            F32(p.exit_hazard), self.empty, self.market.kinds, self.places, self.n_open)
+        self.self_hosted, self.free = hosted[:hosting], free[:freed]
         if self.starting:  # firms at the start held their share of users from month 1
             self.established[:] = False
             self.starting = False
@@ -173,7 +177,7 @@ class StartupPopulation(mesa.Agent):
 
     def free_rows(self, count: int) -> np.ndarray:
         """Indices of ``count`` empty rows, growing the arrays when too few are free."""
-        free = np.flatnonzero(self.kind == self.empty)
+        free = self.free  # as last month's exits left them
         if free.size < count:
             grow = max(count - free.size, self.kind.size // 2)
             start = self.kind.size
@@ -219,4 +223,5 @@ class StartupPopulation(mesa.Agent):
         return self.kind_users[:self.n_open]
 
     def self_hosted_users(self) -> np.ndarray:
-        return self.users[self.kind < self.n_open]
+        """Users of each firm on public weights (its own provider), in row order."""
+        return self.self_hosted

@@ -23,10 +23,9 @@ def attempters(draw, place, p_attempt, tier, joined):
     n = draw.size
     rows = np.empty(n, dtype=np.int64)
     count = 0
-    for i in range(n):
-        if joined[tier[i]] and np.float64(draw[i]) < p_attempt[place[i]]:
-            rows[count] = i
-            count += 1
+    for i in range(n):  # without a branch: a random fifth of rows would defeat prediction
+        rows[count] = i
+        count += joined[tier[i]] and np.float64(draw[i]) < p_attempt[place[i]]
     return rows[:count]
 
 

@@ -68,15 +68,16 @@ def compete_pay_exit(kind, segment, place, users, cash, established, entrants, d
                      draw_shock, pull, weight_by_kind, risk_by_kind, fixed_by_kind, margin,
                      compute_by_kind, own_compute_by_kind, subsidy_by_place, covered, demand,
                      entrant_share, growth, kept_after_shock, exit_hazard, empty, kinds,
-                     places):
+                     places, n_open):
     """One month of every firm, in place: users move toward its share of its segment, revenue
     less costs (public compute covering part of the compute bill when ``covered`` has a row per
     firm), exits, then the month's counts.
 
     Float32 scalars (``demand``, ``entrant_share``, ``growth``, ``kept_after_shock``,
     ``exit_hazard``) keep the arithmetic in float32, as the population's arrays are.
-    Returns firms by kind, users by (jurisdiction, kind) as a flat float64 array, and live firms
-    by jurisdiction."""
+    Returns firms by kind, users by (jurisdiction, kind) as a flat float64 array, live firms by
+    jurisdiction, the users of each firm on public weights (kinds below ``n_open``, in row
+    order) and the empty rows (ascending), each as a buffer and the count of its entries."""
     one = np.float32(1.0)
     per_pull = np.empty(pull.size, dtype=np.float32)
     for s in range(pull.size):
@@ -87,6 +88,9 @@ def compete_pay_exit(kind, segment, place, users, cash, established, entrants, d
     kind_counts = np.zeros(kinds, dtype=np.int64)
     users_by_cell = np.zeros(places * kinds)
     live_by_place = np.zeros(places, dtype=np.int64)
+    self_hosted = np.empty(kind.size, dtype=np.float32)
+    free = np.empty(kind.size, dtype=np.int64)
+    hosting = freed = 0
     for i in range(kind.size):
         k, j = kind[i], place[i]
         target = weight_by_kind[k] * per_pull[segment[i]] * demand
@@ -109,6 +113,12 @@ def compete_pay_exit(kind, segment, place, users, cash, established, entrants, d
         users[i] = u
         kind_counts[k] += 1
         users_by_cell[j * kinds + k] += u
-        if k != empty:
+        if k == empty:
+            free[freed] = i
+            freed += 1
+        else:
             live_by_place[j] += 1
-    return kind_counts, users_by_cell, live_by_place
+            if k < n_open:
+                self_hosted[hosting] = u
+                hosting += 1
+    return kind_counts, users_by_cell, live_by_place, self_hosted, hosting, free, freed

@@ -1,7 +1,7 @@
 """Academics the plain Mesa way: one ``mesa.Agent`` per research group, stepped in random order.
 
-The rules are those of ``model.agents.academics`` (the same ``research_output`` kernel, called
-with one group's scalars). The access every group has this month is computed once by the cohort.
+The rules are those of ``model.agents.academics`` (``research_output``, called with one group's
+scalars; the vectorized population runs it fused, ``kernels.research_month``). The access every group has this month is computed once by the cohort.
 """
 
 from __future__ import annotations

@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aiecosim.model.kernels.market import grow_users, user_targets
+from aiecosim.model.kernels.market import (
+    choose_open_base,
+    grow_users,
+    option_cumulative,
+    pick_option,
+    user_targets,
+)
 from aiecosim.model.kernels.misuse import (
     API_ROUTE,
     attack_success_probability,
@@ -23,8 +29,12 @@ from aiecosim.model.kernels.misuse_month import attempt_outcomes, attempters
 from aiecosim.model.kernels.research import research_output
 from aiecosim.model.kernels.research_month import groups_output
 from aiecosim.model.kernels.startup_month import (
+    API_ONLY,
+    BY_TASTE,
+    OPEN_ONLY,
     choosers_by_place,
     compete_pay_exit,
+    pick_kinds,
     segment_pulls,
 )
 
@@ -249,3 +259,26 @@ def test_groups_output_equals_research_output(seed):
                         40.0, noise)
     assert got.dtype == expected.dtype == F32
     assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("side", [BY_TASTE, OPEN_ONLY, API_ONLY])
+def test_pick_kinds_follows_choose_open_base_and_pick_option(seed, side):
+    rng = np.random.default_rng(seed)
+    n, n_open, noise = 800, 4, 35.0
+    taste = rng.logistic(size=n).astype(F32)
+    u = rng.random(n, dtype=F32)
+    open_margins = np.array([12.0, -np.inf, 30.0, 29.0])
+    api_margins = np.array([25.0, -np.inf, 40.0]) if seed % 2 else np.full(3, -np.inf)
+    advantage = float(open_margins.max() - api_margins.max()) if seed % 2 else 0.0
+    got = pick_kinds(taste, u, F32(noise), F32(advantage), side,
+                     option_cumulative(open_margins, noise),
+                     option_cumulative(api_margins, noise), n_open)
+    goes_open = np.full(n, side == OPEN_ONLY)
+    if side == BY_TASTE:
+        goes_open = choose_open_base(taste, advantage, noise)
+    expected = np.empty(n, dtype=np.int16)
+    expected[goes_open] = pick_option(u[goes_open], open_margins, noise)
+    expected[~goes_open] = n_open + pick_option(u[~goes_open], api_margins, noise)
+    assert np.array_equal(got, expected)
+    assert 1 not in got  # an option not on offer is never picked

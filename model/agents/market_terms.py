@@ -12,14 +12,14 @@ import numpy as np
 
 from aiecosim.model.kernels.market import (
     attraction,
-    choose_open_base,
     entry_rate,
     expected_margin,
-    pick_option,
+    option_cumulative,
     segment_demand,
     serving_cost,
 )
 from aiecosim.model.kernels.misuse import marginal_uplift
+from aiecosim.model.kernels.startup_month import API_ONLY, BY_TASTE, OPEN_ONLY, pick_kinds
 
 F32 = np.float32
 USD_PER_K = 1000.0  # unit conversion: startups' accounts are in USD thousands
@@ -76,6 +76,7 @@ class MarketTerms:
         self.risk = np.zeros(kinds)
         self.risk[n_open:empty] = p.platform_risk
         self.platform_cost = self.risk * p.platform_loss * p.starting_cash_usd_k
+        self._margins_terms, self._margins = None, {}  # choice_margins for this month's terms
 
     def month(self, model) -> Terms:
         """What each kind of base offers this month (see ``Terms``)."""
@@ -137,7 +138,10 @@ class MarketTerms:
                        subsidy_each: float) -> np.ndarray:
         """Expected monthly profit (USD k) of a firm of jurisdiction ``place`` on each kind, in
         a segment whose firms pull ``segment_weight``; -inf for a base not on offer there and
-        for the empty row."""
+        for the empty row. Kept for the month: entry and the choice of a base ask alike."""
+        key = (place, segment_weight, subsidy_each)
+        if self._margins_terms is terms and key in self._margins:
+            return self._margins[key]
         pull = segment_weight + terms.weight
         share = np.divide(terms.weight, pull, out=np.zeros(pull.size), where=pull > 0.0)
         users = terms.demand * share
@@ -146,6 +150,9 @@ class MarketTerms:
                                   subsidy_each, terms.fixed) - self.platform_cost
         margins = np.where(np.isfinite(terms.offer[place]), margins, -np.inf)
         margins[self.empty:] = -np.inf
+        if self._margins_terms is not terms:
+            self._margins_terms, self._margins = terms, {}
+        self._margins[key] = margins
         return margins
 
     def typical_revenue(self, terms: Terms, segment_weight: float) -> float:
@@ -166,16 +173,13 @@ class MarketTerms:
         open_margins, api_margins = margins[:self.n_open], margins[self.n_open:self.empty]
         best_api = float(api_margins.max()) if self.n_labs else -np.inf
         best_open = float(open_margins.max())
-        if not np.isfinite(best_api):
-            goes_open = np.ones(taste.size, dtype=bool)
-        elif not np.isfinite(best_open):
-            goes_open = np.zeros(taste.size, dtype=bool)
-        else:
-            goes_open = choose_open_base(taste, best_open - best_api, noise)
-        kinds = np.empty(taste.size, dtype=np.int16)
-        kinds[goes_open] = pick_option(u[goes_open], open_margins, noise)
-        kinds[~goes_open] = self.n_open + pick_option(u[~goes_open], api_margins, noise)
-        return kinds
+        side = OPEN_ONLY if not np.isfinite(best_api) else \
+            API_ONLY if not np.isfinite(best_open) else BY_TASTE
+        advantage = best_open - best_api if side == BY_TASTE else 0.0
+        # The rules of kernels.market.choose_open_base and pick_option, one firm at a time.
+        return pick_kinds(taste, u, F32(noise), F32(advantage), side,
+                          option_cumulative(open_margins, noise),
+                          option_cumulative(api_margins, noise), self.n_open)
 
     def best_kind(self, terms: Terms, place: int, segment_weight: float,
                   subsidy_each: float) -> int:

@@ -127,13 +127,22 @@ def pick_option(u: np.ndarray, margins_k: np.ndarray, noise_k: float) -> np.ndar
 
     Options about as good as each other share choosers; an option not on offer (-inf) gets none.
     """
+    cumulative = option_cumulative(margins_k, noise_k)
+    if not cumulative.size:
+        return np.full(u.shape, -1, dtype=np.int16)
+    return cumulative.searchsorted(u, side="right").astype(np.int16)
+
+
+def option_cumulative(margins_k: np.ndarray, noise_k: float) -> np.ndarray:
+    """Cumulative logit shares of the options by margin (the last exactly 1), which a uniform
+    draw indexes (``pick_option``); empty when no option is on offer."""
     best = margins_k.max()
     if best == -np.inf:
-        return np.full(u.shape, -1, dtype=np.int16)
+        return np.zeros(0)
     shares = np.exp((margins_k - best) / noise_k)
     cumulative = np.cumsum(shares / shares.sum())
     cumulative[-1] = 1.0
-    return cumulative.searchsorted(u, side="right").astype(np.int16)
+    return cumulative
 
 
 def grow_users(users: np.ndarray, target: np.ndarray, rate: float) -> None:

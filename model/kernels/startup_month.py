@@ -17,6 +17,29 @@ from aiecosim.model.kernels.compiled import fused
 # A segment's total pull is at least any of its firms' own; floored at float32's smallest
 # normal number so a share never divides by zero (see kernels.market.user_targets).
 PULL_FLOOR = float(np.finfo(np.float32).tiny)
+BY_TASTE, API_ONLY, OPEN_ONLY = -1, 0, 1  # how firms pick open weights or an API (pick_kinds)
+
+
+@fused
+def pick_kinds(taste, u, noise, open_advantage, side, open_cumulative, api_cumulative, n_open):
+    """Each choosing firm's kind: open weights or an API (``side``; ``BY_TASTE``: open when
+    ``taste · noise + open_advantage > 0``, kernels.market.choose_open_base), then the option its
+    uniform draw ``u`` falls on in that side's cumulative logit shares (kernels.market.
+    pick_option: the first share above ``u``; -1 when the side offers nothing). API kinds start
+    at ``n_open``. ``noise`` and ``open_advantage`` are float32, as ``taste`` is."""
+    kinds = np.empty(taste.size, dtype=np.int16)
+    for i in range(taste.size):
+        goes_open = side == OPEN_ONLY or (side == BY_TASTE
+                                          and taste[i] * noise + open_advantage > 0.0)
+        cumulative = open_cumulative if goes_open else api_cumulative
+        pick = -1
+        if cumulative.size:
+            draw = np.float64(u[i])
+            pick = 0
+            while pick < cumulative.size - 1 and cumulative[pick] <= draw:
+                pick += 1
+        kinds[i] = pick if goes_open else n_open + pick
+    return kinds
 
 
 @fused

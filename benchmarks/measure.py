@@ -6,6 +6,11 @@
 
 A fresh process per measurement keeps sizes from sharing caches or heap, so its peak resident
 memory (``ru_maxrss``) is that one model's, plus the interpreter and imports (reported apart).
+
+Before any timing, one untimed month of a small model loads what a process loads once: the fused
+kernels from numba's cache (compiled by ``scripts/setup.sh``). That warm-up is timed on its own
+(``warm_s``), and numba's compile events during it are counted (``compiled``, ``compile_s``): a
+process after set-up compiles nothing.
 """
 
 from __future__ import annotations
@@ -53,8 +58,10 @@ def measure(engine: str, members: int | None, months: int | None, repeats: int,
     elif months is not None:
         scenario = scenario.with_overrides({"steps": months})
     imports_mb = peak_rss_mb()
+    warm = warm_up()
     runs = [time_run(engine, scenario, seed + r) for r in range(repeats)]
     return {
+        **warm,
         "engine": engine,
         "members": members if members is not None else members_of(scenario),
         "months": scenario.steps,
@@ -62,6 +69,27 @@ def measure(engine: str, members: int | None, months: int | None, repeats: int,
         "imports_rss_mb": imports_mb,
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def warm_up() -> dict:
+    """One untimed month of a 100-member baseline, with numba's compile events recorded."""
+    from numba.core import event
+
+    start = time.perf_counter()
+    with event.install_recorder("numba:compile") as recorder:
+        model = EcosystemModel(scaled(Scenario.baseline(), 100, 1), rng=0)
+        model.step()
+    compile_s, compiled, depth, began = 0.0, 0, 0, 0.0
+    for at, happened in recorder.buffer:  # compiles nest (a kernel's helpers): count outermost
+        if happened.is_start:
+            depth += 1
+            if depth == 1:
+                began, compiled = at, compiled + 1
+        else:
+            depth -= 1
+            if depth == 0:
+                compile_s += at - began
+    return {"warm_s": time.perf_counter() - start, "compile_s": compile_s, "compiled": compiled}
 
 
 def members_of(scenario: Scenario) -> int:

@@ -64,6 +64,13 @@ class BenchResults:
     against_floor: Measurement | None = None
     load_before: tuple = ()
     load_after: tuple = ()
+    # This code's fresh processes, each warmed up before timing (benchmarks.measure.warm_up):
+    # (seconds the warm-up took, kernels numba compiled in it, seconds compiling).
+    warm_ups: list[tuple[float, int, float]] = field(default_factory=list)
+
+    def note_warm_up(self, report: dict) -> dict:
+        self.warm_ups.append((report["warm_s"], report["compiled"], report["compile_s"]))
+        return report
 
     def speedup(self, members: int) -> float | None:
         """Reference over vectorized time per month, on the same months (1..reference's last)."""
@@ -144,14 +151,15 @@ def run_suite(sizes: list[int], months: int, reference_months: int, reference_ma
         machine=describe(), load_before=load_average())
     for members in sizes:
         say(f"vectorized, {members:,} members, {months} months, best of {repeats}")
-        results.vectorized[members] = as_measurement(
-            measure("vectorized", members, months, repeats))
+        results.vectorized[members] = as_measurement(results.note_warm_up(
+            measure("vectorized", members, months, repeats)))
         if members <= reference_max:
             say(f"reference, {members:,} members, {reference_months} months")
-            results.reference[members] = as_measurement(
-                measure("reference", members, reference_months))
+            results.reference[members] = as_measurement(results.note_warm_up(
+                measure("reference", members, reference_months)))
     say(f"vectorized, {FLOOR_MEMBERS} members (the month's fixed cost), best of {repeats}")
-    results.floor = as_measurement(measure("vectorized", FLOOR_MEMBERS, months, repeats))
+    results.floor = as_measurement(results.note_warm_up(
+        measure("vectorized", FLOOR_MEMBERS, months, repeats)))
     if against is not None:
         results.against = against.commit
         say(f"vectorized, {FLOOR_MEMBERS} members at {against.asked}, best of {repeats}")
@@ -159,21 +167,24 @@ def run_suite(sizes: list[int], months: int, reference_months: int, reference_ma
             measure("vectorized", FLOOR_MEMBERS, months, repeats, revision=against))
     if baseline_runs and against is not None:
         say(f"baseline as shipped, {baseline_runs} runs here and at {against.asked}, in turn")
-        results.baseline_s, results.against_baseline_s = baseline_in_turn(baseline_runs, against)
+        results.baseline_s, results.against_baseline_s = baseline_in_turn(baseline_runs, against,
+                                                                          results)
     elif baseline_runs:
         say(f"baseline as shipped, {baseline_runs} runs")
-        report = measure("vectorized", None, None, repeats=baseline_runs)
+        report = results.note_warm_up(measure("vectorized", None, None, repeats=baseline_runs))
         results.baseline_s = [run["total_s"] for run in report["runs"]]
     results.load_after = load_average()
     return results
 
 
-def baseline_in_turn(runs: int, against: Revision) -> tuple[list[float], list[float]]:
+def baseline_in_turn(runs: int, against: Revision,
+                     results: BenchResults) -> tuple[list[float], list[float]]:
     """The shipped baseline ``runs`` times here and at ``against``: one fresh process per run,
     this code and the other in turn with the same seed, so a change of load falls on both."""
     here, there = [], []
     for seed in range(runs):
-        here += [r["total_s"] for r in measure("vectorized", None, None, 1, seed)["runs"]]
+        report = results.note_warm_up(measure("vectorized", None, None, 1, seed))
+        here += [r["total_s"] for r in report["runs"]]
         there += [r["total_s"] for r in
                   measure("vectorized", None, None, 1, seed, revision=against)["runs"]]
     return here, there

@@ -1,9 +1,10 @@
 """Startups: a vectorized population that enters segments, picks a base model, competes, exits.
 
 A month runs in named phases, in order: ``enter``, ``choose_base``, ``compete_pay_exit``
-(users, accounts and exits in one compiled pass, ``kernels.startup_month``). Potential startups arrive in each segment at a rate that rises with the profit an
-entrant expects there; firms in a segment share its users, so profits fall as firms enter and
-the number of firms comes from demand (free entry), not from a pool of slots.
+(users, accounts and exits in one compiled pass, ``kernels.startup_month``). Potential
+startups arrive in each segment at a rate that rises with the profit an entrant expects there;
+firms in a segment share its users, so profits fall as firms enter and the number of firms
+comes from demand (free entry), not from a pool of slots.
 """
 
 from __future__ import annotations

@@ -186,3 +186,10 @@ def test_a_labs_accidents_follow_its_share_of_use():
             assert lab.accident_harm_at_zero_safety_usd_bn() == pytest.approx(expected)
             checked += 1
     assert checked >= 2
+
+
+def test_hhi_of_vanishing_usage_is_still_its_shares():
+    """Usage so small that its square underflows (seen in a property test) has the same HHI."""
+    tiny = np.array([0.0, 4e-231, 0.0])
+    assert hhi(tiny) == pytest.approx(10_000.0)
+    assert hhi(np.array([3e-200, 1e-200])) == pytest.approx(hhi(np.array([3.0, 1.0])))

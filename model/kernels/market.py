@@ -166,6 +166,8 @@ def hhi(usage: np.ndarray, *many_small: np.ndarray) -> float:
     total = float(usage.sum()) + sum(float(x.sum(dtype=np.float64)) for x in many_small)
     if total <= 0.0:
         return 0.0
+    if total * total == 0.0:  # usage so small its square underflows: the same shares, rescaled
+        return hhi(usage / total, *(x / total for x in many_small))
     squares = float(np.square(usage).sum())
     squares += sum(float(np.square(x, dtype=np.float64).sum()) for x in many_small)
     # Sums of squares and squared sums round differently: a lone player can read 10,000 plus

@@ -176,8 +176,11 @@ class MarketTerms:
         side = OPEN_ONLY if not np.isfinite(best_api) else \
             API_ONLY if not np.isfinite(best_open) else BY_TASTE
         advantage = best_open - best_api if side == BY_TASTE else 0.0
-        # The rules of kernels.market.choose_open_base and pick_option, one firm at a time.
-        return pick_kinds(taste, u, F32(noise), F32(advantage), side,
+        # The rules of kernels.market.choose_open_base and pick_option, one firm at a time; the
+        # scalars in the tastes' precision, as numpy would take them (float32 for the
+        # population, float64 for the per-agent reference's one-firm arrays).
+        scalar = taste.dtype.type
+        return pick_kinds(taste, u, scalar(noise), scalar(advantage), side,
                           option_cumulative(open_margins, noise),
                           option_cumulative(api_margins, noise), self.n_open)
 

@@ -3,10 +3,11 @@
     python -m aiecosim.model.kernels.warm     # run by scripts/setup.sh; prints the seconds
 
 Kernels are compiled for the argument types a model passes them, so the warm-up runs real
-models for two months (the first month has its own path): the shipped baseline, with two
-jurisdictions and public compute off, and a one-jurisdiction world with public compute on.
-``numba``'s cache (``cache=True``, see ``kernels.compiled``) keeps the result for every later
-process; a second warm-up finds it and compiles nothing.
+models for two months (the first month has its own path): the shipped baseline, and a small
+per-agent reference, whose one-firm choices pass float64 arrays. One and two jurisdictions, and
+public compute or none, pass the same types. ``numba``'s cache (``cache=True``, see
+``kernels.compiled``) keeps the result for every later process; a second warm-up finds it and
+compiles nothing.
 """
 
 from __future__ import annotations
@@ -19,20 +20,16 @@ WARM_MONTHS = 2
 def warm() -> float:
     """Build and step the warm-up models; returns the seconds it took."""
     from aiecosim.model.ecosystem import EcosystemModel
+    from aiecosim.model.reference.ecosystem import ReferenceEcosystemModel
     from aiecosim.model.scenario import Scenario
 
     start = time.perf_counter()
     baseline = Scenario.baseline().with_overrides({"steps": WARM_MONTHS})
-    data = baseline.model_dump()
-    data["jurisdictions"] = data["jurisdictions"][:1]
-    home = data["jurisdictions"][0]
-    home["population_share"] = 1.0
-    home["policy"]["compute_subsidy"]["budget_usd_bn"] = 0.43
-    for lab in data["labs"]:
-        lab["jurisdiction"] = home["name"]
-    one_place = Scenario.model_validate(data)
-    for scenario in (baseline, one_place):
-        model = EcosystemModel(scenario, rng=0)
+    small = baseline.with_overrides({"populations.startups.segments": 1,
+                                     "populations.academics.count": 10,
+                                     "populations.bad_actors.count": 40})
+    for engine, scenario in ((EcosystemModel, baseline), (ReferenceEcosystemModel, small)):
+        model = engine(scenario, rng=0)
         for _ in range(WARM_MONTHS):
             model.step()
     return time.perf_counter() - start

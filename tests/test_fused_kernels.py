@@ -126,7 +126,8 @@ def test_compete_pay_exit_equals_the_array_rules(seed):
     pull = segment_pulls(p["segment"], p["kind"], p["weight"], SEGMENTS)
     assert pull[0] == 0.0
     entrants = np.flatnonzero(rng.random(n) < 0.05)
-    established = (rng.random(n) < 0.3) if seed % 2 else np.zeros(n, dtype=bool)
+    established_below = n // 3 if seed % 2 else 0  # month 1: the firms at the start
+    established = np.arange(n) < established_below
     margin = rng.normal(0.02, 0.01, (PLACES, KINDS)).astype(F32)
     subsidy = (np.array([0.0, 30.0]) if seed % 3 else np.zeros(PLACES)).astype(F32)
     risk = np.array([0, 0, 0, 0.05, 0.05, 0], dtype=F32)
@@ -139,7 +140,7 @@ def test_compete_pay_exit_equals_the_array_rules(seed):
     kind, users, cash = p["kind"].copy(), p["users"].copy(), p["cash"].copy()
     covered = np.empty(n if subsidy.max() > 0 else 0, dtype=F32)
     counts, cells, live, hosted, hosting, free, freed = compete_pay_exit(
-        kind, p["segment"], p["place"], users, cash, established, entrants, p["draws"][0],
+        kind, p["segment"], p["place"], users, cash, established_below, entrants, p["draws"][0],
         p["draws"][1], pull, p["weight"], risk, fixed, margin, compute, own, subsidy, covered,
         F32(demand), F32(share), F32(growth), F32(kept), F32(hazard), EMPTY, KINDS, PLACES,
         N_OPEN)

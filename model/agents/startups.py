@@ -49,7 +49,7 @@ class StartupPopulation(mesa.Agent):
         self.place = draw_places(model.rng, self.place_shares, firms).astype(np.int8)
         self.active_by_place = np.bincount(self.place, minlength=places)
         self.pending = np.ones(firms, dtype=bool)  # founded, base not chosen yet
-        self.established = np.ones(firms, dtype=bool)  # start at their share of users
+        self.firms_at_start = firms  # rows 0..firms-1 start at their share of users
         self.starting = bool(firms)  # until month 1's firms have taken their share of users
         self.free = np.zeros(0, dtype=np.intp)  # empty rows, as the month's exits leave them
         self.self_hosted = np.zeros(0, dtype=F32)  # users of firms on public weights
@@ -148,16 +148,15 @@ class StartupPopulation(mesa.Agent):
         covered = np.empty(kind.size if subsidised else 0, dtype=F32)
         (counts, users_by_cell, self.active_by_place, hosted, hosting, free,
          freed) = compete_pay_exit(
-            kind, self.segment, self.place, self.users, self.cash, self.established,
+            kind, self.segment, self.place, self.users, self.cash,
+            self.firms_at_start if self.starting else 0,
             self.entrants, draws[0], draws[1], pull, weight, member[MEMBER["platform_risk"]],
             member[MEMBER["fixed"]], terms.member_margin, terms.compute_per_user.astype(F32),
             terms.own_compute.astype(F32), subsidy_each.astype(F32), covered, F32(terms.demand),
             F32(p.entrant_users_share), F32(p.user_growth_rate), F32(1.0 - p.platform_loss),
             F32(p.exit_hazard), self.empty, self.market.kinds, self.places, self.n_open)
         self.self_hosted, self.free = hosted[:hosting], free[:freed]
-        if self.starting:  # firms at the start held their share of users from month 1
-            self.established[:] = False
-            self.starting = False
+        self.starting = False  # firms at the start hold their share of users from month 1
         self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6 \
             if subsidised else 0.0
         self.count_month(terms, counts, users_by_cell.reshape(self.places, -1))
@@ -183,7 +182,7 @@ class StartupPopulation(mesa.Agent):
             grow = max(count - free.size, self.kind.size // 2)
             start = self.kind.size
             filler = {"kind": self.empty, "segment": 0, "place": 0, "users": 0.0, "cash": 0.0,
-                      "taste": 0.0, "pending": False, "established": False}
+                      "taste": 0.0, "pending": False}
             for name, value in filler.items():
                 column = getattr(self, name)
                 setattr(self, name, np.concatenate([column, np.full(grow, value,

@@ -87,14 +87,15 @@ def segment_pulls(segment, kind, weight_by_kind, segments):
 
 
 @fused
-def compete_pay_exit(kind, segment, place, users, cash, established, entrants, draw_exit,
+def compete_pay_exit(kind, segment, place, users, cash, established_below, entrants, draw_exit,
                      draw_shock, pull, weight_by_kind, risk_by_kind, fixed_by_kind, margin,
                      compute_by_kind, own_compute_by_kind, subsidy_by_place, covered, demand,
                      entrant_share, growth, kept_after_shock, exit_hazard, empty, kinds,
                      places, n_open):
     """One month of every firm, in place: users move toward its share of its segment, revenue
     less costs (public compute covering part of the compute bill when ``covered`` has a row per
-    firm), exits, then the month's counts.
+    firm), exits, then the month's counts. Rows below ``established_below`` (the firms at the
+    start, in month 1) take their share of users at once.
 
     Float32 scalars (``demand``, ``entrant_share``, ``growth``, ``kept_after_shock``,
     ``exit_hazard``) keep the arithmetic in float32, as the population's arrays are.
@@ -117,7 +118,7 @@ def compete_pay_exit(kind, segment, place, users, cash, established, entrants, d
     for i in range(kind.size):
         k, j = kind[i], place[i]
         target = weight_by_kind[k] * per_pull[segment[i]] * demand
-        u = target if established[i] else users[i]
+        u = target if i < established_below else users[i]
         u = u + growth * (target - u)
         if draw_shock[i] < risk_by_kind[k]:
             u = u * kept_after_shock

@@ -181,7 +181,7 @@ def validate_mapping(data: dict[str, Any], source: str, schema: type[Model],
     except ValidationError as exc:
         loc = tuple(exc.errors(include_url=False)[0]["loc"])
         culprit = _culprit(loc, data, chain) if chain else source
-        raise _one_line(exc, data, culprit, schema) from None
+        raise error_line(exc, data, culprit, schema) from None
 
 
 def spread_shorthands(data: dict[str, Any], source: str, schema: type[Model],
@@ -245,9 +245,16 @@ def _depth_in(loc: tuple[Any, ...], merged: Any, own: Any) -> int:
     return len(loc)
 
 
-def _one_line(exc: ValidationError, data: dict[str, Any], source: str,
-              schema: type[BaseModel]) -> ScenarioError:
-    return _error_line(exc.errors(include_url=False)[0], data, source, schema)
+def error_line(exc: ValidationError, data: dict[str, Any], source: str,
+               schema: type[BaseModel]) -> ScenarioError:
+    """The first error of a validation of ``data`` against ``schema`` as one line of ``source``
+    (any file read with ``read_toml`` and checked by a pydantic model reports this way).
+
+    An unknown key comes first: a misspelt required key is also a missing one, and the
+    spelling is the mistake to name."""
+    errors = exc.errors(include_url=False)
+    first = next((err for err in errors if err["type"] == "extra_forbidden"), errors[0])
+    return _error_line(first, data, source, schema)
 
 
 def _error_line(err: dict[str, Any], data: dict[str, Any], source: str,

@@ -10,7 +10,7 @@ import tomllib
 
 from support.runs import REPO
 
-LAYERS = ("model", "experiments", "dashboard", "cli", "benchmarks", "scenarios")
+LAYERS = ("model", "experiments", "dashboard", "cli", "benchmarks", "scenarios", "calibration")
 
 
 def _setuptools() -> dict:

@@ -1,6 +1,6 @@
 """Replace one generated section of a Markdown file, leaving everything else as it was.
 
-A section sits between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->``, so hand-written text
+A section sits between (experiments/doc_sections.py) ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->``, so hand-written text
 and other tools' sections (e.g. sweep figures) in the same file survive a rerun.
 """
 
@@ -10,26 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from aiecosim.experiments.doc_sections import replace_section as _replace
+
 TITLE = "# Performance\n"
 
 
-def markers(name: str) -> tuple[str, str]:
-    return f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-
-
 def replace_section(path: Path, name: str, body: str) -> None:
-    """Write ``body`` as section ``name`` of ``path``: in place if present, else appended."""
-    begin, end = markers(name)
-    block = f"{begin}\n{body.strip()}\n{end}"
-    text = path.read_text() if path.exists() else TITLE
-    start, stop = text.find(begin), text.find(end)
-    if start >= 0 and stop > start:
-        text = text[:start] + block + text[stop + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    partial = path.with_name(f".{path.name}.partial")  # a rerun never leaves half a page
-    partial.write_text(text)
-    partial.replace(path)
+    """Write ``body`` as section ``name`` of ``path`` (a new file starts as the performance page)."""
+    _replace(path, name, body, TITLE)
 
 
 def add_out_option(parser: argparse.ArgumentParser) -> None:

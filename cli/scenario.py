@@ -1,4 +1,4 @@
-"""``aiecosim scenario``: validate, show, diff, schema and new — the tools for shared worlds."""
+"""``aiecosim scenario``: validate, show, diff, schema, priors and new — the tools for shared worlds."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from aiecosim.experiments import prior_table
 from aiecosim.experiments.atomic import write_atomically
+from aiecosim.experiments.doc_sections import replace_section
 from aiecosim.model.catalogue import SCHEMA_FILE, find_scenario
 from aiecosim.experiments.starter import check_name, starter_text
 from aiecosim.model import keys
+from aiecosim.model import priors as priors_model
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.file_schema import scenario_file_schema_text
 from aiecosim.model.overrides import load_with_overrides
@@ -83,6 +86,38 @@ def register(app: typer.Typer) -> None:
     def schema() -> None:
         """Print the JSON Schema of scenario files (scenarios/scenario.schema.json is a copy)."""
         sys.stdout.write(scenario_file_schema_text())
+
+    @group.command()
+    def priors(
+        status: Annotated[Optional[str], typer.Option(
+            "--status", help="Only this status: sourced, calibrated, assumption, setting, "
+            "lever.")] = None,
+        odd: Annotated[Optional[Path], typer.Option(
+            "--odd", help="Write the table as the priors section of this Markdown file "
+            "(docs/ODD.md).")] = None,
+    ) -> None:
+        """Print every numeric parameter with its status (sourced, calibrated, assumed) and
+        prior: the distribution, range and reason that calibration and plausible worlds use."""
+        rows = priors_model.rows()
+        if status is not None:
+            if status not in prior_table.STATUSES:
+                raise ScenarioError("--status", "", f"expected one of "
+                                    f"{', '.join(prior_table.STATUSES)}, found {status!r}")
+            rows = [row for row in rows if row.status == status]
+        if odd is not None:
+            if not odd.is_file():
+                raise ScenarioError(f"--odd {odd}", "", "file not found")
+            replace_section(odd, prior_table.SECTION, prior_table.markdown(rows))
+            print(f"wrote section {prior_table.SECTION} of {odd}")
+            return
+        table = Table(title=prior_table.summary_line(rows), title_justify="left")
+        table.add_column("key", no_wrap=True)  # a key is copied whole into --set or a design
+        for header in ("default", "unit", "status", "prior", "reason"):
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(row.key, f"{row.default:.4g}", row.unit, row.status,
+                          row.prior.describe() if row.prior else "-", row.note)
+        Console(width=max(140, Console().width)).print(table)
 
     @group.command()
     def new(

@@ -1,7 +1,7 @@
 """Observations as data: the files in ``calibration/`` and the model's value for each one.
 
 An observation names a metric column, the months of a run it summarises and how (a mean, a
-maximum, or the ratio of two windows' sums, as for growth), the observed value and an interval
+maximum, a sum, or the ratio of two windows' sums, as for growth), the observed value and an interval
 for what the evidence allows. ``distance`` measures a run's miss from each observation in units
 of the interval's half on the side it falls (so an asymmetric range counts as it reads), on a
 log scale for ratios. The same functions serve calibration (the 2023 file) and the hindcast
@@ -41,7 +41,7 @@ class Observation(Strict):
 
     name: str = Field(min_length=1, max_length=80)
     quantity: str = Field(description="a column of the metric table")
-    statistic: Literal["mean", "max", "ratio"]
+    statistic: Literal["mean", "max", "sum", "ratio"]
     months: MonthPair = Field(description="first and last month, 1-based, inclusive")
     base_months: MonthPair | None = Field(None, description="the ratio's denominator")
     value: float
@@ -84,6 +84,8 @@ class Observation(Strict):
             return float(window.mean())
         if self.statistic == "max":
             return float(window.max())
+        if self.statistic == "sum":
+            return float(window.sum())
         first, last = self.base_months
         base = float(column.slice(first - 1, last - first + 1).sum())
         return float(window.sum()) / base if base > 0 else math.inf

@@ -41,6 +41,7 @@ def test_statistics_read_the_months_they_name() -> None:
     run = frame([1.0, 2.0, 6.0, 3.0, 9.0])
     assert observation().model_value(run) == 4.0
     assert observation(statistic="max", months=[1, 4]).model_value(run) == 6.0
+    assert observation(statistic="sum", months=[1, 2]).model_value(run) == 3.0
     ratio = observation(statistic="ratio", months=[4, 5], base_months=[1, 2], value=1.5,
                         interval=[1.0, 3.0])
     assert ratio.model_value(run) == pytest.approx(12.0 / 3.0)

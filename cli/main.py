@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-COMMANDS = ("run", "sweep", "scenario", "findings", "dashboard", "bench")
+COMMANDS = ("run", "sweep", "calibrate", "hindcast", "scenario", "findings", "dashboard", "bench")
 
 
 @app.callback()

@@ -31,14 +31,31 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Optional[Path], typer.Option(
             help="Write the monthly series (.parquet, provenance in its metadata; or .csv, "
                  "provenance in FILE.csv.provenance.json).")] = None,
+        posterior: Annotated[Optional[Path], typer.Option(
+            help="Run plausible worlds: parameter sets drawn by weight from this posterior "
+                 "(aiecosim calibrate), each with its own seed.")] = None,
+        worlds: Annotated[Optional[int], typer.Option(
+            min=1, max=100_000, help="How many worlds to draw from --posterior [default: 100].")]
+        = None,
     ) -> None:
         """Simulate SCENARIO and print its key metrics at years 1, 5 and 10."""
         if seed is not None and seeds is not None:
             raise ScenarioError("--seeds", "", "expected --seed N or --seeds N, found both")
+        if worlds is not None and posterior is None:
+            raise ScenarioError("--worlds", str(worlds), "expected --posterior FILE with it")
+        if posterior is not None and seeds is not None:
+            raise ScenarioError("--seeds", str(seeds), "expected --worlds with --posterior: "
+                                "each world brings its own seed")
         if out is not None and out.suffix not in SUFFIXES:
             raise ScenarioError("--out", str(out), "expected a .parquet or .csv file name")
         path = find_scenario(scenario)
         sc = load_with_overrides(path, set_)
+        if posterior is not None:
+            from aiecosim.experiments.plausible import run_worlds
+
+            run_worlds(sc, posterior, worlds or 100, 1 if seed is None else seed, out,
+                       provenance(sc, [], scenario, parse_sets(set_)))
+            return
         seed_list = list(range(1, seeds + 1)) if seeds is not None else [1 if seed is None else seed]
         frame = Executor("in-process").run_seeds(sc, seed_list)
         if len(seed_list) == 1:

@@ -234,3 +234,26 @@ def differences(scenario: pl.DataFrame, reference: pl.DataFrame, metrics: Sequen
                      "difference": float(np.nanmean(x) - np.nanmean(y)), "lo": est.lo, "hi": est.hi,
                      "paired": est.kind == "paired"})
     return pl.DataFrame(rows)
+
+
+# ----------------------------------------------------------------- intervals over worlds
+def weighted_quantile(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray,
+                      q: float) -> float:
+    """The ``q`` quantile of weighted values (a posterior's particles): the smallest value
+    whose cumulative weight, at the middle of its own weight, reaches ``q`` (interpolated)."""
+    x = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    x, w = x[w > 0], w[w > 0]  # a particle of no weight is not in the distribution
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    middle = (np.cumsum(w) - w / 2) / w.sum()
+    return float(np.interp(q, middle, x))
+
+
+def world_interval(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray,
+                   level: float = 0.9) -> tuple[float, float, float]:
+    """Median and central ``level`` interval over worlds (weighted): the spread of what the
+    evidence allows, not Monte Carlo error."""
+    tail = (1 - level) / 2
+    return (weighted_quantile(values, weights, 0.5), weighted_quantile(values, weights, tail),
+            weighted_quantile(values, weights, 1 - tail))

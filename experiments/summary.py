@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from rich.table import Table
 
-from aiecosim.experiments.stats import seed_bands
+from aiecosim.experiments.stats import seed_bands, world_interval
 from aiecosim.model.metrics import SUMMARY_METRICS
 
 KEY_METRICS: tuple[str, ...] = SUMMARY_METRICS
@@ -69,5 +69,39 @@ def bands_table(bands: pl.DataFrame, metrics: tuple[str, ...], title: str) -> Ta
     for m in metrics:
         cells = [f"{_fmt(mean)} ± {_fmt((hi - lo) / 2)}"
                  for mean, lo, hi in zip(bands[f"{m}_mean"], bands[f"{m}_lo"], bands[f"{m}_hi"])]
+        table.add_row(m, *cells)
+    return table
+
+
+def world_bands(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
+                metrics: tuple[str, ...] = KEY_METRICS, level: float = 0.9) -> pl.DataFrame:
+    """Each world's yearly means, then their median and central ``level`` interval over
+    worlds (the spread the evidence allows, not Monte Carlo error), one row per year.
+
+    ``frame`` has a ``world`` column; the result has ``year`` and ``{m}_median``, ``{m}_lo``,
+    ``{m}_hi`` per metric.
+    """
+    per_world = [yearly_summary(runs, years, metrics)
+                 for _, runs in frame.group_by("world", maintain_order=True)]
+    rows = []
+    for i, year in enumerate(per_world[0]["year"]):
+        row = {"year": int(year)}
+        for m in metrics:
+            values = [w[m][i] for w in per_world]
+            median, low, high = world_interval(values, [1.0] * len(values), level)
+            row.update({f"{m}_median": median, f"{m}_lo": low, f"{m}_hi": high})
+        rows.append(row)
+    return pl.DataFrame(rows)
+
+
+def world_bands_table(bands: pl.DataFrame, metrics: tuple[str, ...], title: str) -> Table:
+    """A rich table of medians over worlds with their 90% interval."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    for year in bands["year"]:
+        table.add_column(f"year {year}", justify="right")
+    for m in metrics:
+        cells = [f"{_fmt(med)} [{_fmt(lo)}, {_fmt(hi)}]" for med, lo, hi in
+                 zip(bands[f"{m}_median"], bands[f"{m}_lo"], bands[f"{m}_hi"])]
         table.add_row(m, *cells)
     return table

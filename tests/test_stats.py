@@ -185,3 +185,14 @@ def test_findings_report_and_dashboard_print_the_same_interval(regime_runs, metr
         Estimate(board["difference"], board["lo"], board["hi"], len(SEEDS)).text())
     assert board_cell == f"[{fmt(found.lo)}, {fmt(found.hi)}]"
     assert report_cell == f"{fmt(found.lo)} to {fmt(found.hi)}"
+
+
+def test_weighted_quantiles_follow_the_weights():
+    from aiecosim.experiments.stats import weighted_quantile, world_interval
+
+    x = [1.0, 2.0, 3.0, 4.0]
+    assert weighted_quantile(x, [1, 1, 1, 1], 0.5) == pytest.approx(2.5)
+    assert weighted_quantile(x, [0, 0, 0, 1], 0.5) == 4.0
+    assert weighted_quantile(x[::-1], [1, 0, 0, 0], 0.5) == 4.0  # order does not matter
+    median, low, high = world_interval(np.arange(1001.0), np.ones(1001), 0.9)
+    assert (median, round(low), round(high)) == (500.0, 50, 950)

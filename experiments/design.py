@@ -82,6 +82,11 @@ class Design(BaseModel):
         "(all months if unset).")
     runs_per_task: int | None = Field(None, ge=1, le=10_000,
                                       description="Runs per Dask task (chosen automatically if unset).")
+    posterior: str | None = Field(None, min_length=1, description=(
+        "A posterior file (aiecosim calibrate), relative to the design: every point runs in "
+        "each of `worlds` plausible worlds drawn from it by weight (grid only)."))
+    worlds: int | None = Field(None, ge=1, le=10_000, description="Worlds drawn from the posterior.")
+    world_seed: int = Field(1, ge=0, le=2**31, description="Seed of the draw of worlds.")
 
     def quick(self) -> "Design":
         """A small version for smoke tests and CI: at most 3 values per lever, 2 seeds, 24 months."""
@@ -90,6 +95,7 @@ class Design(BaseModel):
         return self.model_copy(update={
             "vary": vary, "samples": samples, "seeds": min(self.seeds, 2),
             "months": min(self.months or 24, 24), "runs_per_task": None,
+            "worlds": min(self.worlds, 3) if self.worlds else None,
         })
 
 
@@ -160,6 +166,12 @@ def check_consistency(design: Design, source: str) -> None:
                             f"balanced only then), found {design.samples}")
     if design.variants and continuous:
         raise ScenarioError(source, "variants", "variants need method = 'grid'")
+    if (design.posterior is None) != (design.worlds is None):
+        given, missing = ("posterior", "worlds") if design.worlds is None else ("worlds", "posterior")
+        raise ScenarioError(source, missing, f"{given} needs {missing} too")
+    if design.posterior is not None and continuous:
+        raise ScenarioError(source, "posterior", "plausible worlds need method = 'grid' (each "
+                            "grid point runs in every world)")
     for metric in design.outputs:
         if metric not in METRICS:
             raise ScenarioError(source, "outputs", unknown_key_message(metric, list(METRICS)))

@@ -23,6 +23,7 @@ from aiecosim.model.scenario_io import read_toml
 from aiecosim.experiments.design import Design, Range, parse_design
 
 VARIANT = "variant"  # the column naming a design's variant, when it has variants
+WORLD = "world"  # the column naming a plausible world, when the design draws them
 DTYPES = {"float": pl.Float64, "int": pl.Int64, "bool": pl.Boolean, "str": pl.String,
           "json": pl.String}
 
@@ -87,6 +88,8 @@ class Experiment:
     source: str
     scenario: Scenario
     variables: tuple[Variable, ...]
+    worlds: tuple[dict[str, float], ...] = ()  # each world's overrides, drawn from the posterior
+    posterior_digest: str | None = None
 
     def points(self) -> list[dict[str, Any]]:
         """Every point of the design in a fixed order (see ``experiments.sampling``)."""
@@ -97,8 +100,11 @@ class Experiment:
     def overrides(self, point: dict[str, Any]) -> dict[str, Any]:
         """The scenario overrides of one point; a variant expands to its bundle."""
         out: dict[str, Any] = {}
-        for key, value in point.items():
-            out.update(self.design.variants[value] if key == VARIANT else {key: value})
+        for key, value in point.items():  # a world first, so the levers override its values
+            if key == WORLD:
+                out.update(self.worlds[value])
+            else:
+                out.update(self.design.variants[value] if key == VARIANT else {key: value})
         return out
 
     def points_frame(self, points: list[dict[str, Any]]) -> pl.DataFrame:
@@ -107,9 +113,14 @@ class Experiment:
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the results; names and task sizes do not count."""
+        # A posterior counts by its content; without one, the world keys are not there at all
+        # (so sweeps begun before they existed still resume).
+        worlds = ({"posterior"} if self.design.posterior else {"posterior", "worlds", "world_seed"})
         content = self.design.model_dump(
-            mode="json", exclude={"name", "description", "scenario", "runs_per_task"})
+            mode="json", exclude={"name", "description", "scenario", "runs_per_task", *worlds})
         content["scenario_digest"] = self.scenario.digest()
+        if self.posterior_digest is not None:
+            content["posterior_digest"] = self.posterior_digest
         text = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -161,7 +172,28 @@ def load_experiment(path: str | Path, quick: bool = False) -> Experiment:
             _checked(scenario, bundle, source, f"variants.{name}")
         names = tuple(design.variants)
         variables.insert(0, Variable(VARIANT, "str", values=names))
-    return Experiment(design, source, scenario, tuple(variables))
+    worlds, digest = (), None
+    if design.posterior is not None:
+        worlds, digest = _worlds(design, path.parent, source)
+        variables.insert(0, Variable(WORLD, "int", values=tuple(range(len(worlds)))))
+    return Experiment(design, source, scenario, tuple(variables), worlds, digest)
+
+
+def _worlds(design: Design, folder: Path, source: str) -> tuple[tuple[dict[str, float], ...], str]:
+    """The design's plausible worlds, drawn from its posterior (experiments.posterior); they
+    share the design's seeds, so points compare within a world on common random numbers."""
+    from aiecosim.experiments import posterior
+    from aiecosim.experiments.observations import file_digest
+
+    file = (folder / design.posterior).resolve()
+    try:
+        particles, _ = posterior.read(file)
+    except ScenarioError as exc:
+        raise ScenarioError(source, "posterior", f"{design.posterior}: {exc.problem}") from None
+    drawn = posterior.draw_worlds(particles, design.worlds, design.world_seed)
+    fixed = set(design.set)  # the design's own overrides win over a world's values
+    return (tuple({k: v for k, v in w.overrides.items() if k not in fixed} for w in drawn),
+            file_digest(file))
 
 
 def _base_scenario(design: Design, folder: Path, source: str) -> Scenario:

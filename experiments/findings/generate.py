@@ -10,13 +10,17 @@ import dataclasses
 from importlib.resources import files
 from pathlib import Path
 
+from aiecosim.experiments import hindcast
 from aiecosim.experiments.analysis import load_sweep
 from aiecosim.experiments.cluster import local_cluster
 from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
 from aiecosim.experiments.findings.claims import Claim, fact_claims
 from aiecosim.experiments.findings.results import Results
 from aiecosim.experiments.findings import jurisdictions, sections
+from aiecosim.experiments.observations import shipped
+from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.runner import run_sweep
+from aiecosim.model.scenario import Scenario
 
 HERE = Path(str(files("aiecosim.experiments.findings.designs")))  # package data
 DESIGNS: dict[str, Path] = {
@@ -31,7 +35,9 @@ DESIGNS: dict[str, Path] = {
     "robustness-open-weights": HERE / "robustness-open-weights.toml",
     "robustness-api-only": HERE / "robustness-api-only.toml",
 }
-SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16}}
+SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16}, "worlds": 40}
+HINDCAST_WORLDS = 200  # plausible worlds from the shipped posterior; HINDCAST_SEED draws them
+HINDCAST_SEED = 1
 # The page's Sobol indices need more base samples than the shipped design's quick default.
 FULL = {"sensitivity": {"samples": 64}}
 
@@ -63,7 +69,10 @@ def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
             if not outcome.complete:
                 raise RuntimeError(f"{name}: {outcome.lost_runs} runs lost, "
                                    f"{len(outcome.failures)} failed; see {results / name}")
-    return Results({name: load_sweep(results / name) for name in DESIGNS})
+    held_out = hindcast.predict(Scenario.baseline(), shipped(SHIPPED_POSTERIOR),
+                                SMALL["worlds"] if small else HINDCAST_WORLDS, HINDCAST_SEED,
+                                workers=workers)
+    return Results({name: load_sweep(results / name) for name in DESIGNS}, hindcast=held_out)
 
 
 def all_claims(r: Results) -> list[Claim]:

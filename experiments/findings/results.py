@@ -36,6 +36,7 @@ class Results:
 
     sweeps: dict[str, Sweep]
     _series: dict[str, pl.DataFrame] = field(default_factory=dict)
+    hindcast: list = field(default_factory=list)  # experiments.hindcast.Predicted, one per held-out observation
 
     def series(self, design: str) -> pl.DataFrame:
         if design not in self._series:

@@ -124,6 +124,17 @@ class Experiment:
         text = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def with_worlds(self, n: int) -> "Experiment":
+        """The same design with ``n`` worlds drawn from its posterior (a smaller version)."""
+        from dataclasses import replace
+
+        design = self.design.model_copy(update={"worlds": n})
+        worlds, digest = _worlds(design, Path(self.source).parent, self.source)
+        variables = tuple(Variable(WORLD, "int", values=tuple(range(n))) if v.key == WORLD else v
+                          for v in self.variables)
+        return replace(self, design=design, variables=variables, worlds=worlds,
+                       posterior_digest=digest)
+
     def seeds(self) -> list[int]:
         return list(range(self.design.first_seed, self.design.first_seed + self.design.seeds))
 

@@ -14,10 +14,13 @@ pytestmark = pytest.mark.slow  # about a minute: every claim rerun on a local Da
 
 
 @pytest.fixture(scope="module")
-def small_claims(tmp_path_factory):
-    results = run_sweeps(tmp_path_factory.mktemp("findings"), workers=2, small=True,
-                         progress=False)
-    return all_claims(results)
+def small_results(tmp_path_factory):
+    return run_sweeps(tmp_path_factory.mktemp("findings"), workers=2, small=True, progress=False)
+
+
+@pytest.fixture(scope="module")
+def small_claims(small_results):
+    return all_claims(small_results)
 
 
 @pytest.mark.timeout(900)
@@ -32,3 +35,32 @@ def test_the_committed_page_makes_exactly_these_claims(small_claims):
     missing = [c.statement for c in small_claims if c.statement not in page]
     assert not missing, missing
     assert page.count("| yes |") + page.count("| NO |") >= len(small_claims)
+
+
+def share_margin(here: float, on_page: float, worlds: int) -> float:
+    """Three binomial standard deviations of a share over the small run's few worlds (at the
+    two shares' mean), plus one world: the small run's worlds are another draw from the
+    posterior than the page's."""
+    share = (here + on_page) / 2
+    return 3 * (share * (1 - share) / worlds) ** 0.5 + 1 / worlds
+
+
+@pytest.mark.timeout(900)
+def test_each_headlines_share_of_worlds_stays_near_the_page(small_results):
+    """Each headline over plausible worlds is on the page, and its share of worlds in the
+    small run is within ``share_margin`` of the page's: a change that moves where a headline
+    holds fails here."""
+    from aiecosim.experiments.findings.worlds import world_claims
+
+    page = (REPO / "docs" / "findings.md").read_text()
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in page.splitlines()
+            if line.startswith("| ") and "%" in line}
+    moved = []
+    for claim in world_claims(small_results):
+        assert claim.statement in rows, claim.statement
+        cells = [c.strip() for c in rows[claim.statement].strip("|").split("|")]
+        on_page = float(cells[3].rstrip("%")) / 100
+        assert cells[1] == claim.label
+        if abs(claim.share - on_page) > share_margin(claim.share, on_page, len(claim.effect)):
+            moved.append(f"{claim.name}: {claim.share:.0%} of worlds here, {on_page:.0%} on the page")
+    assert not moved, "\n".join(moved)

@@ -141,3 +141,20 @@ def test_a_designs_fixed_overrides_win_over_the_worlds(tmp_path):
     for point in experiment.points():
         assert "populations.academics.count" not in experiment.overrides(point)
     assert all("populations.bad_actors.count" in w for w in experiment.worlds)
+
+
+def test_prim_finds_the_box_where_a_claim_holds():
+    """Scenario discovery on a known rule: the claim holds where a > 0.6, whatever b is."""
+    import numpy as np
+
+    from aiecosim.experiments.findings.worlds import conditions
+
+    rng = np.random.default_rng(0)
+    parameters = pl.DataFrame({"a": rng.random(400), "b": rng.random(400)})
+    holds = parameters["a"].to_numpy() > 0.6
+    box = conditions(holds, parameters)
+    assert [key for key, _, _ in box.limits] == ["a"]
+    (_, low, high), = box.limits
+    assert 0.5 < low < 0.7 and high == pytest.approx(parameters["a"].max())
+    assert box.density >= 0.9 and box.coverage > 0.8
+    assert conditions(np.ones(400, bool), parameters) is None

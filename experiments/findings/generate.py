@@ -16,7 +16,7 @@ from aiecosim.experiments.cluster import local_cluster
 from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
 from aiecosim.experiments.findings.claims import Claim, fact_claims
 from aiecosim.experiments.findings.results import Results
-from aiecosim.experiments.findings import jurisdictions, sections
+from aiecosim.experiments.findings import jurisdictions, sections, worlds
 from aiecosim.experiments.observations import shipped
 from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.runner import run_sweep
@@ -34,8 +34,9 @@ DESIGNS: dict[str, Path] = {
     "sensitivity": SHIPPED / "sensitivity.toml",
     "robustness-open-weights": HERE / "robustness-open-weights.toml",
     "robustness-api-only": HERE / "robustness-api-only.toml",
+    "headlines-over-worlds": HERE / "headlines-over-worlds.toml",
 }
-SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16}, "worlds": 40}
+SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16}, "worlds": 40, "design_worlds": 12}
 HINDCAST_WORLDS = 200  # plausible worlds from the shipped posterior; HINDCAST_SEED draws them
 HINDCAST_SEED = 1
 # The page's Sobol indices need more base samples than the shipped design's quick default.
@@ -48,7 +49,10 @@ def shrink(experiment: Experiment) -> Experiment:
     update = {"seeds": min(design.seeds, SMALL["seeds"]), "runs_per_task": None}
     if design.method in SMALL["samples"]:
         update["samples"] = min(design.samples or 0, SMALL["samples"][design.method])
-    return dataclasses.replace(experiment, design=design.model_copy(update=update))
+    experiment = dataclasses.replace(experiment, design=design.model_copy(update=update))
+    if design.worlds:
+        experiment = experiment.with_worlds(min(design.worlds, SMALL["design_worlds"]))
+    return experiment
 
 
 def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
@@ -73,6 +77,11 @@ def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
                                 SMALL["worlds"] if small else HINDCAST_WORLDS, HINDCAST_SEED,
                                 workers=workers)
     return Results({name: load_sweep(results / name) for name in DESIGNS}, hindcast=held_out)
+
+
+def world_claims(r: Results) -> list:
+    """The headlines over plausible worlds (experiments.findings.worlds)."""
+    return worlds.world_claims(r)
 
 
 def all_claims(r: Results) -> list[Claim]:

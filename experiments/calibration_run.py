@@ -8,7 +8,6 @@ atomically at the end, with its provenance in the parquet metadata.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -136,10 +135,6 @@ def _report_check(rows: list[calibration_check.Recovered], console: Console) -> 
     console.print(table)
     inside = sum(r.inside for r in rows)
     console.print(f"{inside} of {len(rows)} known values inside their 90% posterior interval")
-
-
-def read_record(out: Path) -> dict:
-    return json.loads(Files(out).record.read_text())
 
 
 SECTION = "posterior"

@@ -122,3 +122,25 @@ def test_synthetic_observations_move_each_interval_with_its_value():
         assert after.miss(after.value) == 0
         assert after.miss(after.interval[1]) == pytest.approx(1.0)
         assert after.miss(after.interval[0]) == pytest.approx(-1.0)
+
+
+def test_a_bad_observations_file_is_one_line_naming_the_key(tmp_path):
+    bad = tmp_path / "obs.toml"
+    text = obs_text().replace('statistic = "mean"', 'statistc = "mean"', 1)
+    bad.write_text(text)
+    done = run_cli("calibrate", "--observations", bad, "--out", tmp_path / "p.parquet")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert str(bad) in done.stderr and "statistc" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_the_hindcast_refuses_a_missing_posterior_in_one_line(tmp_path):
+    done = run_cli("hindcast", "--posterior", tmp_path / "none.parquet", "--worlds", 2)
+    assert done.returncode == 2 and "--posterior" in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def obs_text() -> str:
+    from aiecosim.experiments.observations import CALIBRATION_FILE, shipped
+
+    return shipped(CALIBRATION_FILE).read_text()

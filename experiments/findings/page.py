@@ -185,6 +185,14 @@ def _over_worlds(r: Results) -> str:
         "not yet rerun here; the later sections are at the defaults, with intervals over "
         "seeds.\n",
         _table(worlds.table(claims)),
+        "\n**A limit these worlds reach.** In year 10, "
+        f"{worlds.at_limit_share(r, 'open-weights'):.0%} of worlds under open-weights and "
+        f"{worlds.at_limit_share(r, 'api-only everywhere'):.0%} under api-only everywhere hold "
+        f"within {worlds.NEAR_LIMIT:.0%} of `populations.startups.max_firms` startups, a "
+        "computational limit (the defaults' world peaks near 180,000). There, entry is cut off "
+        "by the limit, not the market, so year-10 differences in entry and innovation are likely "
+        "understated. The 2023 observations do not rule these worlds out: calibration sees "
+        "only year 1.",
     ]
     conditional = [c for c in claims if not c.across]
     if conditional:

@@ -196,3 +196,16 @@ def world_parameters(r: Results, design_path) -> pl.DataFrame:
     particles, _ = posterior.read(file)
     drawn = posterior.draw_worlds(particles, n, experiment.design.world_seed)
     return pl.DataFrame([w.overrides for w in drawn])
+
+
+NEAR_LIMIT = 0.95  # a world's year-10 startups this close to max_firms are held by the limit
+
+
+def at_limit_share(r: Results, variant: str) -> float:
+    """The share of worlds whose year-10 startups sit within NEAR_LIMIT of
+    ``populations.startups.max_firms``, a computational limit, not a rule of the market."""
+    from aiecosim.model import keys
+    from aiecosim.model.scenario import Scenario
+
+    limit = keys.get(Scenario.baseline().to_dict(), "populations.startups.max_firms")
+    return float(np.mean(by_world(r, variant, "startups_active", LAST_YEAR) >= NEAR_LIMIT * limit))

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
 
-from aiecosim.model.ecosystem import EcosystemModel
 from aiecosim.model.scenario import Scenario
 
+if TYPE_CHECKING:
+    import polars as pl
 
-def simulate(scenario: Scenario | None = None, seed: int = 0) -> pl.DataFrame:
+
+def simulate(scenario: Scenario | None = None, seed: int = 0) -> "pl.DataFrame":
     """Run a scenario (the baseline if none) for its months with a seed; one row per month.
 
     The same scenario and seed give an identical frame, in any process.
     """
+    from aiecosim.model.ecosystem import EcosystemModel  # here: importing the package needs no mesa
+
     model = EcosystemModel(scenario=scenario, rng=seed)
     for _ in range(model.scenario.steps):
         model.step()

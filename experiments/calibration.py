@@ -181,12 +181,6 @@ def seeded_sampler(client, seed: int, progress: Callable[[int, int, int], None] 
             self.nr_evaluations_ = evaluations
             return sample
 
-        def __getstate__(self):
-            return self.__dict__
-
-        def __setstate__(self, state):
-            self.__dict__.update(state)
-
     return SeededDaskSampler()
 
 
@@ -312,8 +306,7 @@ def calibrate(scenario: dict, observations: Observations, settings: Settings, cl
             # pyabc keeps the population it first set its threshold from; each generation must
             # start from the last one, as a resumed calibration does
             abc._initial_population = None
-            abc.run(max_nr_populations=1, minimum_epsilon=settings.epsilon,
-                    min_acceptance_rate=settings.min_acceptance)
+            abc.run(max_nr_populations=1)  # one generation; _finished decides whether to go on
             generations = _generations(abc.history)
             t = abc.history.max_t + 1
             if on_generation is not None:

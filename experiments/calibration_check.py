@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 from aiecosim.experiments.observations import Observation, Observations
-from aiecosim.model.priors import sample, uncertain
+from aiecosim.model.priors import prior_interval, sample, uncertain
 
 LEVEL = 0.9
 
@@ -70,11 +70,8 @@ def recovered(posterior, known: dict[str, float], level: float = LEVEL) -> list[
     rows = {row.key: row for row in uncertain()}
     table = {r["key"]: r for r in intervals(posterior, level).to_dicts()}
     out = []
-    tail = (1 - level) / 2
     for key, value in known.items():
-        row = rows[key]
-        prior_low = row.prior.quantile(tail, row.bounds)
-        prior_high = row.prior.quantile(1 - tail, row.bounds)
+        prior_low, prior_high = prior_interval(rows[key], level)
         r = table[key]
         out.append(Recovered(key, value, r["median"], r["low"], r["high"], prior_low, prior_high))
     return out

@@ -143,7 +143,7 @@ SECTION = "posterior"
 def markdown(outcome: Outcome, info: dict, command: str) -> str:
     """The posterior as a page section: how it was made, and each refined prior's 90%
     interval against its prior's."""
-    from aiecosim.model.priors import uncertain
+    from aiecosim.model.priors import prior_interval, uncertain
 
     s = info["settings"]
     lines = [f"Made by `{command}` at commit `{(info['git_commit'] or 'unknown')[:7]}` "
@@ -167,7 +167,7 @@ def markdown(outcome: Outcome, info: dict, command: str) -> str:
     table = {r["key"]: r for r in post.intervals(outcome.posterior, 0.9).to_dicts()}
     for sc in kept:
         row, r = rows[sc.key], table[sc.key]
-        lo, hi = row.prior.quantile(0.05, row.bounds), row.prior.quantile(0.95, row.bounds)
+        lo, hi = prior_interval(row, 0.9)
         width = (r["high"] - r["low"]) / (hi - lo) if hi > lo else float("nan")
         lines.append(f"| `{sc.key}` | {sc.observation} | {sc.score:.2f} | {lo:.3g}–{hi:.3g} | "
                      f"{r['median']:.3g} [{r['low']:.3g}, {r['high']:.3g}] | {width:.2f} |")

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiecosim.experiments import observations as obs
-from aiecosim.experiments.executor import Executor
-from aiecosim.experiments.plausible import world_scenarios
+from aiecosim.experiments.plausible import world_frames
 from aiecosim.experiments.stats import world_interval
 from aiecosim.model.scenario import Scenario
 
@@ -43,15 +42,12 @@ def predict(scenario: Scenario, posterior_path: Path, worlds: int, seed: int,
             hindcast_path: Path | None = None, workers: int | None = None) -> list[Predicted]:
     held_out = obs.load(hindcast_path or obs.shipped(obs.HINDCAST_FILE))
     short = scenario.with_overrides({"steps": max(held_out.months_needed, 1)})
-    pairs = world_scenarios(short, posterior_path, worlds, seed)
-    with Executor("process-pool", workers=workers) as executor:
-        frames = executor.evaluate([(world_sc, w.seed) for w, world_sc in pairs])
+    _, frames = world_frames(short, posterior_path, worlds, seed, workers)
     values = [held_out.model_values(frame) for frame in frames]
     out = []
     for each in held_out.observation:
         sample = [v[each.name] for v in values if math.isfinite(v[each.name])]
-        median, low, high = (world_interval(sample, [1.0] * len(sample), LEVEL) if sample
-                             else (math.nan,) * 3)
+        median, low, high = world_interval(sample, level=LEVEL) if sample else (math.nan,) * 3
         out.append(Predicted(each.name, each.quantity, each.value, tuple(each.interval), median,
                              low, high, len(sample), worlds))
     return out

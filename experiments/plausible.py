@@ -30,12 +30,19 @@ def world_scenarios(scenario: Scenario, posterior_path: Path, n: int,
     return [(w, scenario.with_overrides(w.overrides, source=str(posterior_path))) for w in worlds]
 
 
+def world_frames(scenario: Scenario, posterior_path: Path, n: int, seed: int,
+                 workers: int | None = None) -> tuple[list[tuple[post.World, Scenario]],
+                                                      list[pl.DataFrame]]:
+    """The ``n`` worlds and each one's run (its own seed), on a local process pool."""
+    pairs = world_scenarios(scenario, posterior_path, n, seed)
+    with Executor("process-pool", workers=workers) as executor:
+        return pairs, executor.evaluate([(world_sc, w.seed) for w, world_sc in pairs])
+
+
 def run_worlds(scenario: Scenario, posterior_path: Path, n: int, seed: int, out: Path | None,
                info: dict, console: Console | None = None) -> pl.DataFrame:
     console = console or Console()
-    pairs = world_scenarios(scenario, posterior_path, n, seed)
-    with Executor("process-pool") as executor:
-        frames = executor.evaluate([(world_sc, w.seed) for w, world_sc in pairs])
+    pairs, frames = world_frames(scenario, posterior_path, n, seed)
     frame = pl.concat([
         f.select(pl.lit(i, dtype=pl.Int64).alias("world"),
                  pl.lit(w.particle, dtype=pl.Int64).alias("particle"),

@@ -250,10 +250,14 @@ def weighted_quantile(values: Sequence[float] | np.ndarray, weights: Sequence[fl
     return float(np.interp(q, middle, x))
 
 
-def world_interval(values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray,
+def world_interval(values: Sequence[float] | np.ndarray,
+                   weights: Sequence[float] | np.ndarray | None = None,
                    level: float = 0.9) -> tuple[float, float, float]:
-    """Median and central ``level`` interval over worlds (weighted): the spread of what the
-    evidence allows, not Monte Carlo error."""
+    """Median and central ``level`` interval over worlds (weighted; equal weights by default,
+    as for worlds already drawn by weight): the spread of what the evidence allows, not Monte
+    Carlo error."""
+    if weights is None:
+        weights = np.ones(len(values))
     tail = (1 - level) / 2
     return (weighted_quantile(values, weights, 0.5), weighted_quantile(values, weights, tail),
             weighted_quantile(values, weights, 1 - tail))

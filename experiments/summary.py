@@ -62,14 +62,21 @@ def yearly_bands(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
 
 def bands_table(bands: pl.DataFrame, metrics: tuple[str, ...], title: str) -> Table:
     """A rich table of means over seeds with the half-width of their 95% interval."""
+    return _bands_table(bands, metrics, title, "mean",
+                        lambda mean, lo, hi: f"{_fmt(mean)} ± {_fmt((hi - lo) / 2)}")
+
+
+def _bands_table(bands: pl.DataFrame, metrics: tuple[str, ...], title: str, centre: str,
+                 cell) -> Table:
+    """One row per metric, one column per year; ``cell(centre, lo, hi)`` writes each entry
+    from the ``{m}_{centre}``, ``{m}_lo`` and ``{m}_hi`` columns."""
     table = Table(title=title, title_justify="left")
     table.add_column("metric")
     for year in bands["year"]:
         table.add_column(f"year {year}", justify="right")
     for m in metrics:
-        cells = [f"{_fmt(mean)} ± {_fmt((hi - lo) / 2)}"
-                 for mean, lo, hi in zip(bands[f"{m}_mean"], bands[f"{m}_lo"], bands[f"{m}_hi"])]
-        table.add_row(m, *cells)
+        columns = (bands[f"{m}_{centre}"], bands[f"{m}_lo"], bands[f"{m}_hi"])
+        table.add_row(m, *(cell(*values) for values in zip(*columns)))
     return table
 
 
@@ -88,7 +95,7 @@ def world_bands(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
         row = {"year": int(year)}
         for m in metrics:
             values = [w[m][i] for w in per_world]
-            median, low, high = world_interval(values, [1.0] * len(values), level)
+            median, low, high = world_interval(values, level=level)
             row.update({f"{m}_median": median, f"{m}_lo": low, f"{m}_hi": high})
         rows.append(row)
     return pl.DataFrame(rows)
@@ -96,12 +103,5 @@ def world_bands(frame: pl.DataFrame, years: tuple[int, ...] = (1, 5, 10),
 
 def world_bands_table(bands: pl.DataFrame, metrics: tuple[str, ...], title: str) -> Table:
     """A rich table of medians over worlds with their 90% interval."""
-    table = Table(title=title, title_justify="left")
-    table.add_column("metric")
-    for year in bands["year"]:
-        table.add_column(f"year {year}", justify="right")
-    for m in metrics:
-        cells = [f"{_fmt(med)} [{_fmt(lo)}, {_fmt(hi)}]" for med, lo, hi in
-                 zip(bands[f"{m}_median"], bands[f"{m}_lo"], bands[f"{m}_hi"])]
-        table.add_row(m, *cells)
-    return table
+    return _bands_table(bands, metrics, title, "median",
+                        lambda med, lo, hi: f"{_fmt(med)} [{_fmt(lo)}, {_fmt(hi)}]")

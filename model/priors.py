@@ -281,6 +281,12 @@ class Row:
     bounds: tuple[float | None, float | None]
 
 
+def prior_interval(row: "Row", level: float = 0.9) -> tuple[float, float]:
+    """The central ``level`` interval of a row's prior (within the field's bounds)."""
+    tail = (1 - level) / 2
+    return row.prior.quantile(tail, row.bounds), row.prior.quantile(1 - tail, row.bounds)
+
+
 def status_of(source: str) -> Literal["sourced", "calibrated", "assumption"]:
     """A default is calibrated (fitted to 2023), an assumption, or sourced from a measurement,
     as its source text in the schema says."""

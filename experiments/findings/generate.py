@@ -16,7 +16,7 @@ from aiecosim.experiments.cluster import local_cluster
 from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
 from aiecosim.experiments.findings.claims import Claim, fact_claims
 from aiecosim.experiments.findings.results import Results
-from aiecosim.experiments.findings import jurisdictions, sections, worlds
+from aiecosim.experiments.findings import jurisdictions, sections
 from aiecosim.experiments.observations import shipped
 from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.runner import run_sweep
@@ -77,11 +77,6 @@ def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
                                 SMALL["worlds"] if small else HINDCAST_WORLDS, HINDCAST_SEED,
                                 workers=workers)
     return Results({name: load_sweep(results / name) for name in DESIGNS}, hindcast=held_out)
-
-
-def world_claims(r: Results) -> list:
-    """The headlines over plausible worlds (experiments.findings.worlds)."""
-    return worlds.world_claims(r)
 
 
 def all_claims(r: Results) -> list[Claim]:

@@ -18,7 +18,7 @@ from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitiv
 from aiecosim.experiments.findings import harm_welfare, jurisdictions, sections, worlds
 from aiecosim.experiments.findings.claims import Claim
 from aiecosim.experiments import hindcast
-from aiecosim.experiments.findings.generate import HINDCAST_SEED, all_claims
+from aiecosim.experiments.findings.generate import DESIGNS, HINDCAST_SEED, all_claims
 from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.findings.results import Results
 
@@ -165,8 +165,6 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
 def _over_worlds(r: Results) -> str:
     """The headlines in the plausible worlds of the shipped posterior, with PRIM's conditions
     for those that do not hold across them."""
-    from aiecosim.experiments.findings.generate import DESIGNS
-
     claims = worlds.world_claims(r)
     n = len(claims[0].effect)
     parts = [

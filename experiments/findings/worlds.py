@@ -47,7 +47,7 @@ class WorldClaim:
         return self.share >= ACROSS
 
     def interval(self) -> tuple[float, float, float]:
-        return world_interval(self.effect, np.ones(len(self.effect)), 0.9)
+        return world_interval(self.effect, level=0.9)
 
 
 def by_world(r: Results, variant: str, metric: str, months: tuple[int, int]) -> np.ndarray:

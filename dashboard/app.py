@@ -69,7 +69,8 @@ def _warm_up(scenarios_dir: Path) -> None:
     """Simulate and draw the default Explore view (baseline against baseline) in advance, so
     the first visitor does not wait for it."""
     default = {"scenario": VIEW_DEFAULTS["scenario"], "reference": VIEW_DEFAULTS["reference"],
-               "seeds": VIEW_DEFAULTS["seeds"], "overrides": {}}
+               "seeds": VIEW_DEFAULTS["seeds"],
+               "spread": VIEW_DEFAULTS["spread"], "overrides": {}}
     try:
         explore.compute(default, scenarios_dir)
     except ScenarioError:

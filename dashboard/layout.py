@@ -29,10 +29,17 @@ def sidebar(scenarios_dir: Path) -> html.Div:
         dbc.Label("Compare with", html_for="reference-picker", className="small mb-0 fw-semibold"),
         dcc.Dropdown(id="reference-picker", options=options, value=VIEW_DEFAULTS["reference"],
                      clearable=False),
-        dbc.Label("Seeds per world", html_for="seeds", className="small mb-0 mt-2 fw-semibold"),
+        dbc.Label("Spread over", html_for="spread", className="small mb-0 mt-2 fw-semibold"),
+        dbc.RadioItems(id="spread", value=VIEW_DEFAULTS["spread"], inline=True,
+                       className="small", options=[
+                           {"label": "seeds", "value": "seeds"},
+                           {"label": "plausible worlds", "value": "worlds"}]),
+        dbc.Label("How many", html_for="seeds", className="small mb-0 fw-semibold"),
         dbc.Input(id="seeds", type="number", min=1, max=MAX_SEEDS, step=1,
                   value=VIEW_DEFAULTS["seeds"], debounce=True, size="sm"),
-        dbc.FormText("Each world runs seeds 1..N; bands and intervals are over seeds.",
+        dbc.FormText("Seeds: the scenario's own values, seeds 1..N; bands are Monte Carlo "
+                     "error (95%). Plausible worlds: N parameter sets the 2023 evidence allows "
+                     "(the shipped posterior), each with its own seed; bands are 90% over worlds.",
                      className="d-block mb-2", style={"fontSize": "0.72rem"}),
         html.Div(id="controls", children=dbc.Spinner(size="sm")),
     ], id="sidebar", className="p-3 bg-light border-end",

@@ -42,6 +42,10 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    return lambda value: value if value in choices else None
+
+
 @dataclass(frozen=True)
 class ViewField:
     """A setting mirrored between one component property and one URL parameter."""
@@ -57,6 +61,8 @@ VIEW_FIELDS: tuple[ViewField, ...] = (
     ViewField("scenario-picker", "value", "scenario", "baseline.toml"),
     ViewField("reference-picker", "value", "reference", "baseline.toml"),
     ViewField("seeds", "value", "seeds", 10, _int_in(1, MAX_SEEDS)),
+    # seeds: N seeds of the scenario's own values; worlds: N plausible worlds of the posterior
+    ViewField("spread", "value", "spread", "seeds", _one_of("seeds", "worlds")),
     ViewField("tabs", "active_tab", "view", "explore"),
     ViewField("map-x", "value", "map_x", "policy.liability.strength"),
     ViewField("map-y", "value", "map_y", "policy.compute_subsidy.budget_usd_bn"),

@@ -139,10 +139,11 @@ def register(app, scenarios_dir: Path) -> None:
         notes += bad_names
         new = {"view": view, "overrides": overrides}
         explore = {"scenario": view["scenario"], "reference": view["reference"],
-                   "seeds": view["seeds"], "overrides": overrides}
+                   "seeds": view["seeds"], "spread": view["spread"], "overrides": overrides}
         old_explore = settings and {"scenario": settings["view"]["scenario"],
                                     "reference": settings["view"]["reference"],
                                     "seeds": settings["view"]["seeds"],
+                                    "spread": settings["view"].get("spread", "seeds"),
                                     "overrides": settings["overrides"]}
         query = encode_query(view, overrides)
         changed_world = not settings or old_explore["scenario"] != view["scenario"] \

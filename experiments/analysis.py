@@ -1,5 +1,5 @@
-"""Analysis of a sweep folder: means with bands over seeds, phase grids, Sobol and Morris indices,
-and comparisons of two sets of runs (two points, two designs or two scenarios).
+"""Analysis of a sweep folder: means with bands over seeds, phase grids, Sobol, Morris and
+moment-independent (delta) indices, and comparisons of two sets of runs (two points, two designs or two scenarios).
 
 Everything takes and returns polars frames; reports and notebooks call the same functions.
 """
@@ -16,7 +16,8 @@ import numpy as np
 import polars as pl
 
 from aiecosim.experiments.experiment import Variable
-from aiecosim.experiments.sampling import salib_problem
+from aiecosim.experiments.design import Design
+from aiecosim.experiments.sampling import salib_problem, sample_matrix
 from aiecosim.experiments.stats import difference, seed_bands
 from aiecosim.experiments.store import SweepStore
 
@@ -44,6 +45,11 @@ class Sweep:
     @property
     def ok_runs(self) -> pl.DataFrame:
         return self.runs.filter(pl.col("status") == "ok") if len(self.runs) else self.runs
+
+    def unit_matrix(self) -> np.ndarray:
+        """The sampler's matrix (one row per point, in point order) of a sampled design: the
+        levers' values before casting, so a prior's column holds its quantiles."""
+        return sample_matrix(Design.model_validate(self.manifest["design"]), self.variables)
 
     def series(self, metrics: list[str]) -> pl.DataFrame:
         return self.store.series(["run", "point", "seed", "step", *metrics])
@@ -120,7 +126,7 @@ def sensitivity(sweep: Sweep, metric: str) -> pl.DataFrame:
     y = means[f"{metric}_mean"].to_numpy()
     if method == "sobol":
         return sobol_indices(problem, y, seed=design["sample_seed"])
-    x = means.select(problem["names"]).to_numpy().astype(float)
+    x = sweep.unit_matrix()
     return morris_indices(problem, x, y, levels=design["morris_levels"], seed=design["sample_seed"])
 
 
@@ -152,6 +158,27 @@ def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels
     return pl.DataFrame({"parameter": problem["names"],
                          **{k: np.asarray(found[k], dtype=float)
                             for k in ("mu_star", "mu_star_conf", "sigma", "mu")}})
+
+
+def delta_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: int = 0,
+                  resamples: int = 200) -> pl.DataFrame:
+    """Borgonovo's moment-independent delta (how far fixing a parameter moves the whole
+    distribution of ``y``, 0 to 1) with its 95% bootstrap half-width, from any sample of
+    independent inputs (given data: a Latin hypercube serves), and the first-order Sobol index
+    S1 from the same sample. Delta itself does not change under a monotone transformation of
+    ``y``, but its kernel-density estimate does: a heavy tail blurs it, so log such outputs.
+    """
+    from SALib.analyze import delta
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        # SALib resets the filters to show its binning notices, so they are dropped at display
+        warnings.showwarning = lambda *args, **kwargs: None
+        found = delta.analyze(problem, x, y, num_resamples=resamples, seed=seed + 1,
+                              print_to_console=False, method="all")
+    columns = {"delta": "delta_raw", "delta_conf": "delta_raw_conf", "S1": "S1", "S1_conf": "S1_conf"}
+    return pl.DataFrame({"parameter": problem["names"],
+                         **{ours: np.asarray(found[theirs], dtype=float)
+                            for ours, theirs in columns.items()}})
 
 
 # ------------------------------------------------------------------------------- comparing

@@ -87,6 +87,10 @@ class Design(BaseModel):
         "each of `worlds` plausible worlds drawn from it by weight (grid only)."))
     worlds: int | None = Field(None, ge=1, le=10_000, description="Worlds drawn from the posterior.")
     world_seed: int = Field(1, ge=0, le=2**31, description="Seed of the draw of worlds.")
+    priors: Literal["all", "assumptions"] | None = Field(None, description=(
+        "Also vary every number with a prior (all) or only the assumptions, each over its "
+        "prior's central 95% through the prior's quantiles (lhs, sobol, morris); a key in "
+        "vary or set keeps its own range or value. `aiecosim scenario priors` lists them."))
 
     def quick(self) -> "Design":
         """A small version for smoke tests and CI: at most 3 values per lever, 2 seeds, 24 months."""
@@ -155,7 +159,10 @@ def _one_line(exc: ValidationError, source: str) -> ScenarioError:
 def check_consistency(design: Design, source: str) -> None:
     """Checks across keys that pydantic's per-field validation cannot express."""
     continuous = design.method != "grid"
-    if continuous and not design.vary:
+    if design.priors is not None and not continuous:
+        raise ScenarioError(source, "priors", "priors are sampled; expected method = 'lhs', "
+                            "'sobol' or 'morris'")
+    if continuous and not design.vary and design.priors is None:
         raise ScenarioError(source, "vary", f"method {design.method!r} needs at least one range")
     if continuous and design.samples is None:
         raise ScenarioError(source, "samples", f"method {design.method!r} needs samples")

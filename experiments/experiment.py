@@ -7,6 +7,7 @@ exists, the values or the range ends are within the schema's bounds).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -17,13 +18,16 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from aiecosim.model import Scenario, keys
+from aiecosim.model import Scenario, keys, priors
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.scenario_io import read_toml
 from aiecosim.experiments.design import Design, Range, parse_design
 
 VARIANT = "variant"  # the column naming a design's variant, when it has variants
 WORLD = "world"  # the column naming a plausible world, when the design draws them
+# A prior is sampled over its central 95%: the normal forms' full range would reach their
+# truncation bounds, and a Morris grid's end levels would land on them.
+PRIOR_SPAN = (0.025, 0.975)
 DTYPES = {"float": pl.Float64, "int": pl.Int64, "bool": pl.Boolean, "str": pl.String,
           "json": pl.String}
 
@@ -39,6 +43,7 @@ class Variable:
     low: float | None = None
     high: float | None = None
     levels: int | None = None
+    prior: priors.Row | None = None  # set: low..high are quantiles of this row's prior
 
     @property
     def numeric(self) -> bool:
@@ -50,7 +55,9 @@ class Variable:
         return list(dict.fromkeys(self.cast(x) for x in np.linspace(self.low, self.high, self.levels)))
 
     def cast(self, x: float) -> Any:
-        """A sampled number as the key's type (integers round)."""
+        """A sampled number as the key's type (integers round); a prior's quantile as its value."""
+        if self.prior is not None:
+            x = self.prior.prior.quantile(float(x), self.prior.bounds)
         return int(round(float(x))) if self.kind == "int" else float(x)
 
     def encode(self, value: Any) -> Any:
@@ -70,14 +77,33 @@ class Variable:
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "kind": self.kind, "values": self.values, "labels": self.labels,
-                "low": self.low, "high": self.high, "levels": self.levels}
+                "low": self.low, "high": self.high, "levels": self.levels,
+                "prior": self.prior is not None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Variable":
         values = tuple(data["values"]) if data.get("values") is not None else None
         labels = tuple(data["labels"]) if data.get("labels") is not None else None
+        prior = _prior_rows()[data["key"]] if data.get("prior") else None
         return cls(data["key"], data["kind"], values, labels, data.get("low"), data.get("high"),
-                   data.get("levels"))
+                   data.get("levels"), prior)
+
+
+@functools.cache
+def _prior_rows() -> dict[str, priors.Row]:
+    return {row.key: row for row in priors.uncertain()}
+
+
+def prior_variables(design: Design) -> list[Variable]:
+    """The variables a design's ``priors`` key adds: every prior (or every assumption's) not
+    already varied or set, in schema order, sampled over ``PRIOR_SPAN`` of its quantiles."""
+    if design.priors is None:
+        return []
+    taken = set(design.vary) | set(design.set)
+    return [Variable(row.key, "int" if row.prior.integer else "float", low=PRIOR_SPAN[0],
+                     high=PRIOR_SPAN[1], prior=row)
+            for row in _prior_rows().values()
+            if row.key not in taken and (design.priors == "all" or row.status == "assumption")]
 
 
 @dataclass(frozen=True)
@@ -116,8 +142,14 @@ class Experiment:
         # A posterior counts by its content; without one, the world keys are not there at all
         # (so sweeps begun before they existed still resume).
         worlds = ({"posterior"} if self.design.posterior else {"posterior", "worlds", "world_seed"})
+        unset = set() if self.design.priors else {"priors"}
         content = self.design.model_dump(
-            mode="json", exclude={"name", "description", "scenario", "runs_per_task", *worlds})
+            mode="json", exclude={"name", "description", "scenario", "runs_per_task", *worlds,
+                                  *unset})
+        if self.design.priors:  # the priors' forms and ranges decide the sampled values
+            content["priors_used"] = [[v.key, v.prior.prior.form, v.prior.prior.low,
+                                       v.prior.prior.high, list(v.prior.bounds)]
+                                      for v in self.variables if v.prior is not None]
         content["scenario_digest"] = self.scenario.digest()
         if self.posterior_digest is not None:
             content["posterior_digest"] = self.posterior_digest
@@ -178,6 +210,7 @@ def load_experiment(path: str | Path, quick: bool = False) -> Experiment:
         design = design.quick()
     scenario = _base_scenario(design, path.parent, source)
     variables = [_variable(scenario, key, r, design.method, source) for key, r in design.vary.items()]
+    variables += prior_variables(design)
     if design.variants:
         for name, bundle in design.variants.items():
             _checked(scenario, bundle, source, f"variants.{name}")

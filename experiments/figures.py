@@ -10,7 +10,8 @@ import polars as pl
 
 from aiecosim.model.metrics import label as metric_label
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf")
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -19,7 +20,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def bands_figure(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
-                 x: str = "step") -> dict:
+                 x: str = "step", centre: str = "mean", band: str = "95% band") -> dict:
     """Time series of ``metric`` with its 95% band, one line per labelled frame, as plain
     plotly data (no template).
 
@@ -30,6 +31,8 @@ def bands_figure(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
         bands: the output of ``seed_bands`` (or a dict label -> such frames to compare).
         metric: a metric column name.
         x: the column on the x axis.
+        centre: the line's column suffix: ``mean`` over seeds, ``median`` over worlds.
+        band: what the band is, for its name.
     """
     series = bands if isinstance(bands, dict) else {"": bands}
     traces = []
@@ -40,9 +43,9 @@ def bands_figure(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
             "type": "scatter", "x": xs + xs[::-1],
             "y": frame[f"{metric}_hi"].to_list() + frame[f"{metric}_lo"].to_list()[::-1],
             "fill": "toself", "fillcolor": _rgba(colour, 0.2), "line": {"width": 0},
-            "hoverinfo": "skip", "showlegend": False, "name": f"{label} 95% band",
+            "hoverinfo": "skip", "showlegend": False, "name": f"{label} {band}",
         })
-        traces.append({"type": "scatter", "x": xs, "y": frame[f"{metric}_mean"].to_list(),
+        traces.append({"type": "scatter", "x": xs, "y": frame[f"{metric}_{centre}"].to_list(),
                        "mode": "lines", "line": {"color": colour}, "name": label or metric})
     layout = {
         "title": {"text": metric.replace("_", " ")},
@@ -119,6 +122,35 @@ def plot_sensitivity(indices: pl.DataFrame, metric: str) -> go.Figure:
         xaxis_title="share of variance" if sobol else f"effect on {metric} across the range",
         barmode="group", template="plotly_white", legend={"orientation": "h"},
         yaxis={"autorange": "reversed", "automargin": True},
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def plot_convergence(indices: pl.DataFrame, metric: str, index: str = "delta",
+                     reference: str | None = None) -> go.Figure:
+    """Each parameter's index against the sample size, with 95% error bars: where the lines
+    settle, more runs would not change the ranking.
+
+    Args:
+        indices: ``size``, ``parameter``, ``{index}`` and ``{index}_conf`` columns.
+        metric: the output the indices are for (title).
+        reference: a parameter drawn dashed, such as a dummy input's noise floor.
+    """
+    fig = go.Figure()
+    for i, name in enumerate(dict.fromkeys(indices["parameter"].to_list())):
+        rows = indices.filter(pl.col("parameter") == name).sort("size")
+        line = ({"color": "black", "dash": "dash"} if name == reference
+                else {"color": PALETTE[i % len(PALETTE)]})
+        fig.add_trace(go.Scatter(
+            x=rows["size"].to_list(), y=rows[index].to_list(), mode="lines+markers", name=name,
+            error_y={"type": "data", "array": rows[f"{index}_conf"].to_list()}, line=line))
+    sizes = sorted(indices["size"].unique().to_list())
+    fig.update_layout(
+        title=f"Convergence of {index} indices of {metric.replace('_', ' ')}",
+        xaxis_title="worlds in the sample", yaxis_title=f"{index} (95% interval)",
+        xaxis={"type": "log", "tickvals": sizes, "ticktext": [str(s) for s in sizes]},
+        template="plotly_white", legend={"font": {"size": 10}},
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
     )
     return fig

@@ -261,3 +261,51 @@ def world_interval(values: Sequence[float] | np.ndarray,
     tail = (1 - level) / 2
     return (weighted_quantile(values, weights, 0.5), weighted_quantile(values, weights, tail),
             weighted_quantile(values, weights, 1 - tail))
+
+
+def world_series_bands(frame: pl.DataFrame, metrics: Sequence[str], level: float = 0.9,
+                       by: str = "step") -> pl.DataFrame:
+    """Median and central ``level`` interval of each metric over worlds, per ``by`` value
+    (``frame`` has one row per world and step): ``{m}_median``, ``{m}_lo``, ``{m}_hi``."""
+    rows = []
+    for (value,), group in frame.group_by([by], maintain_order=True):
+        row: dict[str, float] = {by: value}
+        for m in metrics:
+            values = group[m].drop_nulls().drop_nans().to_numpy()
+            median, low, high = world_interval(values, level=level) if len(values) else (
+                math.nan, math.nan, math.nan)
+            row.update({f"{m}_median": median, f"{m}_lo": low, f"{m}_hi": high})
+        rows.append(row)
+    return pl.DataFrame(rows).sort(by)
+
+
+def world_differences(scenario: pl.DataFrame, reference: pl.DataFrame, metrics: Sequence[str],
+                      year: int, level: float = 0.9) -> pl.DataFrame:
+    """Scenario minus reference in ``year`` world by world (the frames' ``seed`` column names
+    the world: both sides of a world share its parameters and seed), per metric: medians over
+    worlds, the median difference with its central ``level`` interval, and the share of
+    worlds in which the scenario is higher."""
+    a, b = year_means(scenario, year, metrics), year_means(reference, year, metrics)
+    rows = []
+    for m in metrics:
+        x, y = a[m].to_numpy().astype(float), b[m].to_numpy().astype(float)
+        keep = np.isfinite(x) & np.isfinite(y)
+        diff = x[keep] - y[keep]
+        median, low, high = world_interval(diff, level=level) if keep.any() else (math.nan,) * 3
+        rows.append({"metric": m, "scenario": world_interval(x[keep])[0] if keep.any() else math.nan,
+                     "reference": world_interval(y[keep])[0] if keep.any() else math.nan,
+                     "difference": median, "lo": low, "hi": high,
+                     "share_higher": float((diff > 0).mean()) if keep.any() else math.nan})
+    return pl.DataFrame(rows)
+
+
+def bootstrap_interval(rows: np.ndarray, statistic, resamples: int = 2000, seed: int = 0,
+                       level: float = LEVEL) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``statistic(rows)``, resampling whole rows (seeds, so a
+    seed's values at every level stay together); the same seed gives the same interval. For a
+    statistic with no closed-form interval, such as where a curve crosses zero."""
+    rng = np.random.default_rng(seed)
+    n = len(rows)
+    found = np.array([statistic(rows[rng.integers(0, n, n)]) for _ in range(resamples)])
+    tail = (1 - level) / 2
+    return float(np.quantile(found, tail)), float(np.quantile(found, 1 - tail))

@@ -284,3 +284,32 @@ def test_results_view_browses_a_sweep_and_refuses_folders_outside(dash_duo, scen
     wait_until(lambda: "scenario=" not in dash_duo.driver.current_url,
                message="the URL corrected to the baseline")
     assert severe_logs(dash_duo) == []
+
+
+@pytest.mark.timeout(240)
+def test_plausible_worlds_spread_explore_over_the_posterior(dash_duo, scenarios):
+    """Switching Explore to plausible worlds reruns both sides in worlds of the shipped
+    posterior: the status and the table say so, the table gains the share of worlds, the link
+    carries the choice, and switching back restores the seeds' series from the cache."""
+    open_app(dash_duo, scenarios, "?seeds=3&scenario=open-weights-world.toml"
+                                  "&reference=api-only-world.toml")
+    wait_for_explore(dash_duo)
+    over_seeds = series(dash_duo, "innovation", 1)
+    assert "plausible worlds" not in text_of(dash_duo, "#explore-status")
+
+    worlds = dash_duo.driver.find_element(By.CSS_SELECTOR, "#spread input[value='worlds']")
+    dash_duo.driver.execute_script("arguments[0].click();", worlds)
+    wait_until(lambda: "spread=worlds" in dash_duo.driver.current_url,
+               message="the URL carries the spread")
+    wait_until(lambda: "3 plausible worlds" in text_of(dash_duo, "#explore-status"), timeout=180,
+               message="the worlds' runs to finish")
+    heads = [h.text for h in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#explore-diff-table th")]
+    assert heads[-2:] == ["90% over worlds", "worlds higher"]
+    shares = [c.text for c in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".share-higher")]
+    assert shares and all(re.fullmatch(r"\d+%", s) for s in shares)
+    assert series(dash_duo, "innovation", 1) != over_seeds
+
+    dash_duo.driver.get(dash_duo.driver.current_url.replace("spread=worlds", "spread=seeds"))
+    wait_until(lambda: series(dash_duo, "innovation", 1) == over_seeds, timeout=60,
+               message="seeds again restore the series")
+    assert severe_logs(dash_duo) == []

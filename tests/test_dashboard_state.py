@@ -47,14 +47,15 @@ def test_every_control_names_a_key_the_scenario_accepts(baseline):
     {"labs.open-bigtech.release_plan": ["api", "open-weights"], "labs.closed-leader.skill": -0.25},
 ])
 def test_the_url_round_trips_the_state(overrides):
-    view = {**VIEW_DEFAULTS, "seeds": 4, "view": "map", "map_x_low": 0.25}
+    view = {**VIEW_DEFAULTS, "seeds": 4, "view": "map", "map_x_low": 0.25, "spread": "worlds"}
     search = encode_query(view, overrides)
     assert decode_query(search) == (view, overrides)
     assert "seeds=" not in encode_query(VIEW_DEFAULTS, {})  # defaults stay out of links
 
 
 def test_the_url_ignores_junk_and_bad_view_values():
-    view, overrides = decode_query("?seeds=-3&view=nowhere&utm_source=mail&map_size=99")
+    view, overrides = decode_query("?seeds=-3&view=nowhere&utm_source=mail&map_size=99"
+                                   "&spread=galaxies")
     assert view == VIEW_DEFAULTS and overrides == {}
 
 

@@ -115,3 +115,37 @@ def test_variants_expand_to_their_overrides(tmp_path):
 
 def test_a_shipped_design_can_be_named_without_its_path():
     assert load_experiment("release-regimes").design.name == "release-regimes"
+
+
+def test_priors_vary_every_assumption_through_its_quantiles(tmp_path):
+    from aiecosim.experiments.experiment import PRIOR_SPAN
+    from aiecosim.model import priors
+
+    vary = {"race.enmity": {"min": 0.2, "max": 1.0}}
+    path = write_design(tmp_path, method="lhs", samples=40, vary=vary, priors="assumptions",
+                        set={"misuse.uplift_scale": 0.5})
+    experiment = load_experiment(path)
+    rows = {row.key: row for row in priors.uncertain()}
+    wanted = {k for k, row in rows.items() if row.status == "assumption"} - {
+        "race.enmity", "misuse.uplift_scale"}
+    varied = {v.key for v in experiment.variables}
+    assert varied == wanted | {"race.enmity"}  # the design's own range and value win
+    points = experiment.points()
+    for key in wanted:
+        row = rows[key]
+        lo, hi = (row.prior.quantile(q, row.bounds) for q in PRIOR_SPAN)
+        values = [p[key] for p in points]
+        assert all(lo - 1e-9 <= x <= hi + 1e-9 for x in values), key
+        assert len(set(values)) > 1 or lo == hi, key
+    assert all(0.2 <= p["race.enmity"] <= 1.0 for p in points)
+    with_all = load_experiment(write_design(tmp_path, name="all", method="lhs", samples=4,
+                                            priors="all", vary={}, set={}))
+    assert len(with_all.variables) == len(rows)
+    assert with_all.fingerprint() != load_experiment(path).fingerprint()
+
+
+def test_priors_on_a_grid_is_one_line(tmp_path, capsys):
+    path = write_design(tmp_path, priors="all")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{path}: priors: " in err and "method = 'lhs'" in err

@@ -13,7 +13,7 @@ import pytest
 from scipy import stats as scipy_stats
 
 from aiecosim.experiments.stats import (Estimate, difference, mean_interval, paired_difference,
-                                        seed_bands, t_quantile, welch_difference)
+                                        seed_bands, t_quantile, welch_difference, world_interval)
 
 
 def test_the_t_quantile_is_scipys_for_whole_and_fractional_df():
@@ -196,3 +196,21 @@ def test_weighted_quantiles_follow_the_weights():
     assert weighted_quantile(x[::-1], [1, 0, 0, 0], 0.5) == 4.0  # order does not matter
     median, low, high = world_interval(np.arange(1001.0), np.ones(1001), 0.9)
     assert (median, round(low), round(high)) == (500.0, 50, 950)
+
+
+def test_bands_and_differences_over_worlds_are_quantiles_of_the_world_by_world_values():
+    from aiecosim.experiments.stats import world_differences, world_series_bands
+
+    worlds = np.arange(20)
+    # twelve months of one year; world w has level w on the scenario side, w - 2 on the other
+    scenario = pl.DataFrame({"seed": np.repeat(worlds, 12), "step": np.tile(np.arange(1, 13), 20),
+                             "x": np.repeat(worlds, 12).astype(float)})
+    reference = scenario.with_columns(pl.col("x") - 2 + (pl.col("seed") >= 15) * 4.0)
+    bands = world_series_bands(scenario, ["x"])
+    assert bands["step"].to_list() == list(range(1, 13))
+    median, low, high = world_interval(worlds.astype(float))
+    assert bands["x_median"].to_list() == [median] * 12
+    assert (bands["x_lo"].to_list(), bands["x_hi"].to_list()) == ([low] * 12, [high] * 12)
+    row = world_differences(scenario, reference, ["x"], year=1).row(0, named=True)
+    assert row["difference"] == 2.0 and row["share_higher"] == 0.75  # 15 of 20 worlds
+    assert row["lo"] == pytest.approx(world_interval(np.r_[[2.0] * 15, [-2.0] * 5])[1])

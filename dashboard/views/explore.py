@@ -1,7 +1,10 @@
-"""Explore: the picked world against a reference, over N seeds each.
+"""Explore: the picked world against a reference, over N seeds or N plausible worlds each.
 
-Time series with 95% bands for the key metrics (the report's ``plot_bands``), and a table of the
-final-year differences with confidence intervals.
+Over seeds: time series with 95% bands (Monte Carlo error) for the key metrics (the report's
+``bands_figure``), and a table of the final-year differences with confidence intervals. Over
+plausible worlds: N parameter sets drawn from the shipped posterior, each with its own seed and
+run on both sides, so the bands are 90% over worlds and the table gives each difference's
+median over worlds, its 90% interval, and the share of worlds where the scenario is higher.
 """
 
 from __future__ import annotations
@@ -23,12 +26,16 @@ from aiecosim.dashboard import runs
 from aiecosim.dashboard.sources import load_scenario
 from aiecosim.experiments.executor import stack
 from aiecosim.experiments.figures import bands_figure
-from aiecosim.experiments.stats import differences, final_year, seed_bands
+from aiecosim.experiments import posterior
+from aiecosim.experiments.observations import shipped
+from aiecosim.experiments.stats import (differences, final_year, seed_bands, world_differences,
+                                        world_series_bands)
 from aiecosim.model import Scenario
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.metrics import EXPLORE_METRICS, label
 
 KEY_METRICS: tuple[str, ...] = EXPLORE_METRICS
+WORLD_SEED = 1  # the draw of plausible worlds: the same N worlds on every visit and link
 
 
 def graph_id(metric: str) -> str:
@@ -65,22 +72,33 @@ def fmt(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-def diff_table(table, year: int) -> dbc.Table:
-    head = html.Thead(html.Tr([html.Th(h) for h in
-                               ("metric", "scenario", "reference", "difference", "95% CI")]))
+def diff_table(table, year: int, worlds: bool = False) -> dbc.Table:
+    heads = ["metric", "scenario", "reference", "difference", "95% CI"]
+    if worlds:
+        heads[-1:] = ["90% over worlds", "worlds higher"]
+    head = html.Thead(html.Tr([html.Th(h) for h in heads]))
     rows = []
     for r in table.iter_rows(named=True):
         significant = not (math.isnan(r["lo"]) or r["lo"] <= 0 <= r["hi"])
-        rows.append(html.Tr([
+        cells = [
             html.Td(r["metric"].replace("_", " "), title=label(r["metric"])),
             html.Td(fmt(r["scenario"]), className="scenario-value"),
             html.Td(fmt(r["reference"])),
             html.Td(fmt(r["difference"]), className="fw-semibold" if significant else ""),
             html.Td(f"[{fmt(r['lo'])}, {fmt(r['hi'])}]"),
-        ], **{"data-metric": r["metric"]}))
-    caption = html.Caption(f"Year {year}: monthly means over the year, averaged over seeds. "
-                           "Intervals pair runs by seed (common random numbers); bold ones "
-                           "exclude zero.", className="small")
+        ]
+        if worlds:
+            cells.append(html.Td(f"{r['share_higher']:.0%}", className="share-higher"))
+        rows.append(html.Tr(cells, **{"data-metric": r["metric"]}))
+    if worlds:
+        text = (f"Year {year}: monthly means over the year, medians over plausible worlds. Each "
+                "world runs both sides with its parameters and seed; the interval is the central "
+                "90% of the world-by-world difference (the spread the 2023 evidence allows), "
+                "bold where it excludes zero.")
+    else:
+        text = (f"Year {year}: monthly means over the year, averaged over seeds. Intervals pair "
+                "runs by seed (common random numbers; Monte Carlo error); bold ones exclude zero.")
+    caption = html.Caption(text, className="small")
     return dbc.Table([caption, head, html.Tbody(rows)], size="sm", striped=True, hover=True,
                      id="explore-diff-table", className="small")
 
@@ -99,7 +117,7 @@ def compute(settings: dict[str, Any], scenarios_dir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     chosen, reference = resolve(settings, scenarios_dir)
     key = (chosen.digest(), reference.digest(), int(settings["seeds"]), settings["scenario"],
-           settings["reference"], bool(settings.get("overrides")))
+           settings["reference"], bool(settings.get("overrides")), _spread(settings))
     with _drawn_lock:
         result = _drawn.get(key)
         if result is not None:
@@ -123,28 +141,60 @@ def _white_template() -> dict:
     return pio.templates["plotly_white"].to_plotly_json()
 
 
+def _spread(settings: dict[str, Any]) -> str:
+    return "worlds" if settings.get("spread") == "worlds" else "seeds"
+
+
+def _pairs(chosen: Scenario, reference: Scenario,
+           settings: dict[str, Any]) -> tuple[list[tuple[Scenario, int]], list[int]]:
+    """The (scenario, seed) runs of both sides, the chosen side first, and the index (a seed
+    or a world) of each side's runs. A plausible world takes the posterior's values, and the
+    user's own changes win over them, as a design's levers do."""
+    n = int(settings["seeds"])
+    if _spread(settings) == "seeds":
+        seeds = list(range(1, n + 1))
+        return [(sc, s) for sc in (chosen, reference) for s in seeds], seeds
+    file = shipped(posterior.SHIPPED)
+    particles, _ = posterior.read(file)
+    worlds = posterior.draw_worlds(particles, n, WORLD_SEED)
+    mine = settings.get("overrides") or {}
+    sides = [[(sc.with_overrides({**w.overrides, **(mine if sc is chosen else {})},
+                                 source=file.name), w.seed) for w in worlds]
+             for sc in (chosen, reference)]
+    return sides[0] + sides[1], list(range(n))
+
+
 def _draw(chosen: Scenario, reference: Scenario, settings: dict[str, Any]) -> dict[str, Any]:
-    seeds = range(1, int(settings["seeds"]) + 1)
-    # Both worlds in one call, so the pool works on them together.
-    both = runs.shared().evaluate([(sc, s) for sc in (chosen, reference) for s in seeds])
-    frames = [stack(both[:len(seeds)], seeds), stack(both[len(seeds):], seeds)]
+    pairs, index = _pairs(chosen, reference, settings)
+    worlds = _spread(settings) == "worlds"
+    # Both sides in one call, so the pool works on them together.
+    both = runs.shared().evaluate(pairs)
+    frames = [stack(both[:len(index)], index), stack(both[len(index):], index)]
     label_a = f"scenario: {settings['scenario'].removesuffix('.toml')}" + (
         " (changed)" if settings.get("overrides") else "")
     label_b = f"reference: {settings['reference'].removesuffix('.toml')}"
-    bands = {label_a: seed_bands(frames[0], KEY_METRICS), label_b: seed_bands(frames[1], KEY_METRICS)}
+    summarise = (lambda f: world_series_bands(f, KEY_METRICS)) if worlds else (
+        lambda f: seed_bands(f, KEY_METRICS))
+    bands = {label_a: summarise(frames[0]), label_b: summarise(frames[1])}
     figures = {}
     for m in KEY_METRICS:
         # Plain data, not plotly objects: cheap to build, to keep and to send again.
-        figure = bands_figure(bands, m)
+        figure = (bands_figure(bands, m, centre="median", band="90% over worlds") if worlds
+                  else bands_figure(bands, m))
         figure["layout"].update(
             height=300, title={"text": m.replace("_", " "), "font": {"size": 14}}, yaxis={},
             margin={"l": 50, "r": 10, "t": 40, "b": 30}, template=_white_template(),
             legend={"orientation": "h", "y": -0.2, "font": {"size": 10}})
         figures[m] = figure
     year = final_year(frames[0])
-    table = differences(frames[0], frames[1], KEY_METRICS, year)
-    summary = f"{label_a} vs {label_b} · {len(seeds)} seeds each · digest {chosen.digest()}"
-    return {"figures": figures, "table": diff_table(table, year), "summary": summary}
+    if worlds:
+        table = world_differences(frames[0], frames[1], KEY_METRICS, year)
+        count = f"{len(index)} plausible worlds (posterior {posterior.SHIPPED})"
+    else:
+        table = differences(frames[0], frames[1], KEY_METRICS, year)
+        count = f"{len(index)} seeds each"
+    summary = f"{label_a} vs {label_b} · {count} · digest {chosen.digest()}"
+    return {"figures": figures, "table": diff_table(table, year, worlds), "summary": summary}
 
 
 def register(app, scenarios_dir: Path) -> None:

@@ -64,3 +64,23 @@ def test_each_headlines_share_of_worlds_stays_near_the_page(small_results):
         if abs(claim.share - on_page) > share_margin(claim.share, on_page, len(claim.effect)):
             moved.append(f"{claim.name}: {claim.share:.0%} of worlds here, {on_page:.0%} on the page")
     assert not moved, "\n".join(moved)
+
+
+def test_the_sensitivity_section_computes_on_the_small_run(small_results):
+    """Screening gives every prior a share of the elementary effects; the leaders' delta
+    indices come with the dummy input's floor, at every size of the convergence plot."""
+    from aiecosim.experiments.findings import sensitivity
+    from aiecosim.model.priors import uncertain
+
+    for metric in sensitivity.OUTPUTS:
+        frame = sensitivity.screening(small_results, metric)
+        assert len(frame) == len(uncertain())
+        assert abs(frame["share"].sum() - 1) < 1e-9 and (frame["share_conf"] >= 0).all()
+    leaders = sensitivity.leaders(small_results)
+    assert len(sensitivity.OUTPUTS) <= len(leaders) <= 3 * len(sensitivity.OUTPUTS)
+    found = sensitivity.deltas(small_results, "innovation", leaders)
+    assert set(found["parameter"]) == {*leaders, sensitivity.DUMMY}
+    assert found["delta"].is_between(0, 1).all() and (found["delta_conf"] > 0).all()
+    assert set(sensitivity.above_floor(found)) <= set(leaders)
+    grown = sensitivity.convergence(small_results, "innovation", leaders)
+    assert grown["size"].max() == len(small_results.sweeps["prior-worlds"].points)

@@ -169,14 +169,13 @@ def _band_claims(r: Results) -> list[Claim]:
     reward = {level: difference(welfare(base), welfare(f"{level} risk, safety reward 0.1"))
               for level, base in none.items()}
     measured = ", ".join(f"{k} {v.text()}" for k, v in gain.items())
-    # Harm has no ceiling in model v2, so at ten times the harm liability pays for itself too:
-    # the band is open above, and only its lower edge is claimed.
+    # Two points of the band; fact 9c (findings.risk_axis) finds both edges on a continuous axis.
     holds = gain["middle"].mean > 0.2 and gain["low"].mean < 0
     confident = gain["middle"].lo > 0.2 and gain["low"].hi < 0
     claims = [Claim("facts", "9a regulation does not help at low risk",
                     "Developer liability of 0.5 raises welfare (USD bn a month) at the middle "
-                    "risk level and lowers it at a tenth of the harm (at ten times the harm it "
-                    "raises welfare too: the band is not closed above).",
+                    "risk level and lowers it at a tenth of the harm (fact 9c finds the band's "
+                    "edges on a continuous axis).",
                     f"welfare gain by risk level: {measured}", holds, confident,
                     gain["middle"].n)]
     edge = {level: difference(welfare(f"{level} risk, developer liability 0.5"),

@@ -16,7 +16,7 @@ from aiecosim.experiments.cluster import local_cluster
 from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
 from aiecosim.experiments.findings.claims import Claim, fact_claims
 from aiecosim.experiments.findings.results import Results
-from aiecosim.experiments.findings import jurisdictions, sections
+from aiecosim.experiments.findings import jurisdictions, risk_axis, sections
 from aiecosim.experiments.observations import shipped
 from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.runner import run_sweep
@@ -26,21 +26,22 @@ HERE = Path(str(files("aiecosim.experiments.findings.designs")))  # package data
 DESIGNS: dict[str, Path] = {
     "validation": HERE / "validation.toml",
     "stylized-facts": HERE / "stylized-facts.toml",
+    "risk-axis": HERE / "risk-axis.toml",
     "release-regimes": SHIPPED / "release-regimes.toml",
     "regimes-by-defense": HERE / "regimes-by-defense.toml",
     "jurisdictions": HERE / "jurisdictions.toml",
     "liability-x-subsidy": SHIPPED / "liability-x-subsidy.toml",
     "leak-counterfactual": SHIPPED / "leak-counterfactual.toml",
-    "sensitivity": SHIPPED / "sensitivity.toml",
+    "screening": HERE / "screening.toml",
+    "prior-worlds": HERE / "prior-worlds.toml",
     "robustness-open-weights": HERE / "robustness-open-weights.toml",
     "robustness-api-only": HERE / "robustness-api-only.toml",
     "headlines-over-worlds": HERE / "headlines-over-worlds.toml",
 }
-SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16}, "worlds": 40, "design_worlds": 12}
+SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16, "morris": 2}, "worlds": 40,
+         "design_worlds": 12, "prior_worlds": 96}
 HINDCAST_WORLDS = 200  # plausible worlds from the shipped posterior; HINDCAST_SEED draws them
 HINDCAST_SEED = 1
-# The page's Sobol indices need more base samples than the shipped design's quick default.
-FULL = {"sensitivity": {"samples": 64}}
 
 
 def shrink(experiment: Experiment) -> Experiment:
@@ -48,7 +49,10 @@ def shrink(experiment: Experiment) -> Experiment:
     design = experiment.design
     update = {"seeds": min(design.seeds, SMALL["seeds"]), "runs_per_task": None}
     if design.method in SMALL["samples"]:
-        update["samples"] = min(design.samples or 0, SMALL["samples"][design.method])
+        # Delta indices over every prior need more worlds than a plain hypercube's claims.
+        small = (SMALL["prior_worlds"] if design.priors and design.method == "lhs"
+                 else SMALL["samples"][design.method])
+        update["samples"] = min(design.samples or 0, small)
     experiment = dataclasses.replace(experiment, design=design.model_copy(update=update))
     if design.worlds:
         experiment = experiment.with_worlds(min(design.worlds, SMALL["design_worlds"]))
@@ -63,9 +67,6 @@ def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
             experiment = load_experiment(path)
             if small:
                 experiment = shrink(experiment)
-            elif name in FULL:
-                experiment = dataclasses.replace(
-                    experiment, design=experiment.design.model_copy(update=FULL[name]))
             if console is not None and progress:
                 console.print(f"[bold]{name}[/bold]: {experiment.design.description}")
             outcome = run_sweep(experiment, results / name, scheduler=cluster.scheduler_address,
@@ -83,5 +84,8 @@ def all_claims(r: Results) -> list[Claim]:
     """Every claim the page makes, in page order."""
     _, leak = sections.leak_claims(r)
     _, robust = sections.robustness_claims(r)
-    return (fact_claims(r) + sections.regime_claims(r) + jurisdictions.jurisdiction_claims(r)
+    facts = fact_claims(r)
+    after_9b = next(i for i, c in enumerate(facts) if c.name.startswith("9b")) + 1
+    facts.insert(after_9b, risk_axis.band_claim(r))
+    return (facts + sections.regime_claims(r) + jurisdictions.jurisdiction_claims(r)
             + sections.policy_map_claims(r) + leak + robust)

@@ -14,8 +14,9 @@ import polars as pl
 
 from aiecosim.experiments.analysis import time_bands
 from aiecosim.experiments.atomic import write_atomically
-from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from aiecosim.experiments.figures import plot_bands, plot_convergence, plot_heatmap
 from aiecosim.experiments.findings import harm_welfare, jurisdictions, sections, worlds
+from aiecosim.experiments.findings import sensitivity
 from aiecosim.experiments.findings.claims import Claim
 from aiecosim.experiments import hindcast
 from aiecosim.experiments.findings.generate import DESIGNS, HINDCAST_SEED, all_claims
@@ -140,17 +141,7 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
     parts.append(f"![open capability with and without the leak]({link}) "
                  f"([interactive]({link[:-4]}.html))")
 
-    parts.append("\n## 5. Sensitivity and robustness\n\nSobol indices (Saltelli sampling, 64 "
-                 "base samples, 2 seeds a point, per-run means of the last year) over seven "
-                 "uncertain assumptions; ST is the total effect, S1 the first-order effect, with "
-                 "95% intervals.\n")
-    for metric, frame in sections.sensitivity_tables(r).items():
-        rounded = frame.with_columns(pl.col(pl.Float64).round(3))
-        top = frame.row(0, named=True)
-        parts.append(f"\n**{metric}**: the largest total effect is `{top['parameter']}` "
-                     f"(ST {top['ST']:.2f} +/- {top['ST_conf']:.2f}).\n\n" + _table(rounded) + "\n")
-        link = export(plot_sensitivity(frame, metric), folder, f"sensitivity-{metric}")
-        parts.append(f"![Sobol indices of {metric}]({link}) ([interactive]({link[:-4]}.html))")
+    parts.append(_sensitivity(r, folder))
     robust, _ = sections.robustness_claims(r)
     parts.append("\nWhich conclusions flip inside the plausible ranges? Open-weights against "
                  "api-only in each of the plausible worlds of a Latin hypercube over the main "
@@ -210,6 +201,65 @@ def _over_worlds(r: Results) -> str:
                          f"condition needs {worlds.CLEAR_DENSITY:.0%} and "
                          f"{worlds.CLEAR_LIFT:.0%} more than all worlds)")
             parts.append(f"- **{c.name}** ({c.share:.0%} of worlds): {where}.")
+    return "\n".join(parts) + "\n"
+
+
+def _sensitivity(r: Results, folder: Path) -> str:
+    """Morris screening over every prior, then delta indices of its leaders with convergence."""
+    screen = r.sweeps["screening"].manifest
+    cube = r.sweeps["prior-worlds"].manifest
+    trajectories, n_priors = screen["design"]["samples"], len(screen["variables"])
+    parts = [f"\n## 5. Sensitivity and robustness\n\n**Screening.** Morris elementary effects "
+             f"over all {n_priors} priors (docs/ODD.md's parameter table), each over its prior's "
+             f"central 95%, with the policy levers at the baseline's: {trajectories} trajectories, "
+             f"{screen['runs']} ten-year runs, one seed each (labs are nearly deterministic, so a "
+             "seed's noise is small against a prior's range). Outputs are the last year's means "
+             "on a signed log scale, sign(y) log(1 + |y|), so that a few extreme worlds do not carry "
+             "every effect. *share* is a prior's mu* (mean absolute elementary effect) over the "
+             "sum of all mu*; *mu* is the signed mean effect (in log units) and *sigma* the spread "
+             "of effects (interactions and non-linearity). The top six of each output:\n"]
+    frames = []
+    for metric in sensitivity.OUTPUTS:
+        frame = sensitivity.screening(r, metric)
+        frames.append(frame)
+        top = frame.head(6).select("parameter", "share", "share_conf", "mu", "sigma")
+        parts.append(f"\n**{metric}**\n\n" + _table(top.with_columns(pl.col(pl.Float64).round(3))))
+    leaders = sensitivity.leaders(r)
+    parts.append(f"\n**Leaders.** The top {sensitivity.LEADERS_PER_OUTPUT} of each output's "
+                 f"screening, {len(leaders)} priors, get moment-independent indices: Borgonovo's "
+                 f"delta (how far fixing a prior moves the whole distribution of the output; 0 "
+                 f"to 1) and the first-order "
+                 f"Sobol index S1 of the signed log output, both estimated from {cube['runs']} "
+                 "worlds of a Latin hypercube over every prior (the others vary too), with 95% "
+                 "bootstrap half-widths (+/-). The estimator scores even an input that no run "
+                 f"reads above zero: the row *{sensitivity.DUMMY}* measures that floor, and an "
+                 "index near it means no effect was found.\n")
+    rows, clear = {}, []
+    for metric in sensitivity.OUTPUTS:
+        frame = sensitivity.deltas(r, metric, leaders)
+        frames.append(frame)
+        above = sensitivity.above_floor(frame)
+        clear.append(f"{metric}: " + (", ".join(f"`{k}`" for k in above) or "none"))
+        for row in frame.iter_rows(named=True):
+            cell = rows.setdefault(row["parameter"], {"parameter": row["parameter"]})
+            cell[f"{metric} delta"] = f"{row['delta']:.3f} +/- {row['delta_conf']:.3f}"
+            cell[f"{metric} S1"] = f"{row['S1']:.3f} +/- {row['S1_conf']:.3f}"
+    ordered = [rows[k] for k in [*leaders, sensitivity.DUMMY]]
+    parts.append(_table(pl.DataFrame(ordered)) + "\n")
+    parts.append("\nDeltas whose whole interval is above the dummy's: " + "; ".join(clear)
+                 + ". The others are not told apart from no effect by delta at this sample "
+                 "size (S1, whose floor is lower, separates a few more).\n")
+    parts.append(f"\nThe widest 95% half-width of any index in this section is "
+                 f"{sensitivity.widest(frames):.3f}. Convergence: each leader's delta against the "
+                 f"number of worlds it is estimated from (the first n of the {cube['runs']}); "
+                 "where the lines settle inside their intervals, more runs would not reorder "
+                 "them.\n")
+    for metric in sensitivity.OUTPUTS:
+        grown = sensitivity.convergence(r, metric, leaders)
+        link = export(plot_convergence(grown, metric, reference=sensitivity.DUMMY), folder,
+                      f"convergence-{metric}")
+        parts.append(f"![convergence of delta indices of {metric}]({link}) "
+                     f"([interactive]({link[:-4]}.html))")
     return "\n".join(parts) + "\n"
 
 

@@ -1,5 +1,5 @@
 """Sections of the findings beyond the stylized facts: validation, regimes, the policy map, the
-2023 counterfactual, sensitivity and robustness. Each returns claims and rows for the page."""
+2023 counterfactual and robustness. Each returns claims and rows for the page."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from aiecosim.experiments.analysis import phase_grid, point_means, sensitivity
+from aiecosim.experiments.analysis import phase_grid, point_means
 from aiecosim.experiments.findings.claims import Claim, _diff_claim
 from aiecosim.experiments.findings.results import Results, difference, estimate
 from aiecosim.experiments.stats import Estimate
@@ -187,12 +187,6 @@ def leak_claims(r: Results) -> tuple[pl.DataFrame, list[Claim]]:
                                       "In 2023 the leak shortened the open lag (months 2-12).",
                                       -effect, 0.0, " months"))
     return pl.DataFrame(rows), claims
-
-
-def sensitivity_tables(r: Results) -> dict[str, pl.DataFrame]:
-    sweep = r.sweeps["sensitivity"]
-    return {metric: sensitivity(sweep, metric).sort("ST", descending=True)
-            for metric in ("misuse_harm", "hhi", "innovation")}
 
 
 def robustness_claims(r: Results) -> tuple[pl.DataFrame, list[Claim]]:

@@ -42,7 +42,7 @@ def bands_figure(bands: dict[str, pl.DataFrame] | pl.DataFrame, metric: str,
         traces.append({
             "type": "scatter", "x": xs + xs[::-1],
             "y": frame[f"{metric}_hi"].to_list() + frame[f"{metric}_lo"].to_list()[::-1],
-            "fill": "toself", "fillcolor": _rgba(colour, 0.2), "line": {"width": 0},
+            "mode": "lines", "fill": "toself", "fillcolor": _rgba(colour, 0.2), "line": {"width": 0},
             "hoverinfo": "skip", "showlegend": False, "name": f"{label} {band}",
         })
         traces.append({"type": "scatter", "x": xs, "y": frame[f"{metric}_{centre}"].to_list(),

@@ -16,7 +16,7 @@ from aiecosim.experiments.analysis import time_bands
 from aiecosim.experiments.atomic import write_atomically
 from aiecosim.experiments.figures import plot_bands, plot_convergence, plot_heatmap
 from aiecosim.experiments.findings import harm_welfare, jurisdictions, sections, worlds
-from aiecosim.experiments.findings import sensitivity
+from aiecosim.experiments.findings import risk_axis, sensitivity
 from aiecosim.experiments.findings.claims import Claim
 from aiecosim.experiments import hindcast
 from aiecosim.experiments.findings.generate import DESIGNS, HINDCAST_SEED, all_claims
@@ -100,6 +100,16 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
     parts.append("\n### Stylized facts\n\nEach fact's effect, measured between paired variants "
                  "of the baseline (8 seeds each; months 13-120 unless stated).\n")
     parts.append(_claims(by_section("facts")))
+    curve = plot_bands({"developer liability 0.5 minus none": risk_axis.gain_curve(r)},
+                       "welfare", x="risk")
+    curve.update_layout(title="Fact 9c: liability's ten-year welfare gain along the risk axis",
+                        xaxis={"type": "log", "title": {"text": "risk (x the baseline's harm "
+                                                                "and expected bill)"}},
+                        yaxis={"title": {"text": "welfare gain (USD bn a month), 95% band"}})
+    curve.add_hline(y=0, line={"color": "grey", "width": 1})
+    link = export(curve, folder, "risk-axis-welfare-gain")
+    parts.append(f"\n![liability's welfare gain along the risk axis]({link}) "
+                 f"([interactive]({link[:-4]}.html))\n")
 
     regimes = r.sweeps["release-regimes"]
     parts.append("\n## 2. Open weights, API-only or lab choice\n\nYear-10 means (months "

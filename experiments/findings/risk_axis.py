@@ -12,10 +12,11 @@ import math
 import re
 
 import numpy as np
+import polars as pl
 
 from aiecosim.experiments.findings.claims import WHOLE, Claim
 from aiecosim.experiments.findings.results import Results
-from aiecosim.experiments.stats import bootstrap_interval
+from aiecosim.experiments.stats import bootstrap_interval, mean_interval
 
 DESIGN = "risk-axis"
 LEVEL = re.compile(r"risk x([0-9.]+), no liability")
@@ -35,6 +36,15 @@ def gains(r: Results) -> tuple[np.ndarray, np.ndarray]:
             raise ValueError(f"{DESIGN}: {name} ran different seeds on its two sides")
         columns.append(with_it.values - without.values)
     return np.array(levels), np.column_stack(columns)
+
+
+def gain_curve(r: Results) -> pl.DataFrame:
+    """Liability's mean welfare gain at each risk level with its 95% interval over seeds
+    (paired: the gain is taken seed by seed): ``risk``, ``welfare_mean``, ``_lo``, ``_hi``."""
+    levels, gain = gains(r)
+    found = [mean_interval(gain[:, i]) for i in range(len(levels))]
+    return pl.DataFrame({"risk": levels, "welfare_mean": [e.mean for e in found],
+                         "welfare_lo": [e.lo for e in found], "welfare_hi": [e.hi for e in found]})
 
 
 def band(levels: np.ndarray, gain: np.ndarray) -> tuple[float, float]:

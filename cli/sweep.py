@@ -35,6 +35,9 @@ def register(app: typer.Typer) -> None:
             help="Only continue a sweep already in --out (rerunning resumes anyway).")] = False,
         quick: Annotated[bool, typer.Option(
             help="A small version of the design: at most 3 values per lever, 2 seeds, 24 months.")] = False,
+        worker_wait: Annotated[float, typer.Option(
+            min=0.1, help="Seconds to wait when the cluster has no worker, at the start or midway, "
+                          "before ending the session (rerun to resume).")] = 60.0,
     ) -> None:
         """Run DESIGN's runs that are not yet in --out, streaming results to parquet files."""
         from aiecosim.experiments.experiment import load_experiment
@@ -49,7 +52,8 @@ def register(app: typer.Typer) -> None:
         console = Console(stderr=True)
         try:
             outcome = run_sweep(experiment, out, workers=workers, scheduler=address,
-                                require_existing=resume, console=console)
+                                require_existing=resume, worker_wait=worker_wait,
+                                console=console)
         except KeyboardInterrupt:
             from aiecosim.experiments.store import SweepStore
 
@@ -77,7 +81,11 @@ def register(app: typer.Typer) -> None:
 
         if out is not None and out.suffix.lower() not in (".html", ".htm"):
             raise ScenarioError("--out", str(out), "expected an .html file name")
+        from aiecosim.experiments.store import SweepStore
+
         path = write_report(results, out, x=x, y=y, metrics=metric, against=against)
+        for line in SweepStore(results).warnings():
+            print(f"aiecosim: warning: {line}", file=sys.stderr)
         print(f"report written to {path}")
 
 
@@ -105,6 +113,10 @@ def _print_outcome(name: str, out: Path, outcome) -> None:
         print(f"aiecosim: lost the connection to the Dask scheduler; {recorded} of "
               f"{outcome.total} runs are recorded; rerun the same command to resume",
               file=sys.stderr)
+    if outcome.workers_gone:
+        print(f"aiecosim: the cluster had no worker for {outcome.workers_gone:.0f} s (--worker-wait); "
+              f"{recorded} of {outcome.total} runs are recorded; start workers and rerun the same "
+              "command to resume", file=sys.stderr)
     if outcome.lost:
         print(f"aiecosim: {outcome.lost_runs} runs lost with their tasks; rerun the same command "
               "to retry them:", file=sys.stderr)

@@ -16,6 +16,7 @@ from aiecosim.model.errors import ScenarioError
 
 SCENARIOS = CATALOGUE
 MANIFEST = "manifest.json"
+SHOWN_CHARS = 80  # a typed name longer than this is cut in messages, which stay one line
 RESULTS_DEPTH = 2  # sweep folders may sit one level down, e.g. results/2024-06/liability
 
 
@@ -74,20 +75,38 @@ def list_results(root: Path) -> list[str]:
 
 
 def results_path(typed: str, root: Path) -> Path:
-    """The sweep folder a user typed or picked, which must lie inside ``root``.
+    """The sweep folder a user typed or picked, which must lie inside ``root``, and so must
+    everything in it that a reader opens (a symlinked ``runs/`` or part file is refused).
 
     Raises:
         ValueError: one line saying why the folder is refused.
     """
     text = (typed or "").strip()
+    shown = text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}..."
     if not text:
         raise ValueError("type or pick a sweep folder")
     if "\x00" in text:
         raise ValueError("a folder name cannot hold a NUL character")
-    candidate = Path(text) if os.path.isabs(text) else root / text
-    if not _inside(candidate, root):
-        raise ValueError(f"{text}: outside the results folder {root}; pick a folder inside it")
-    folder = candidate.resolve()
-    if not (folder / MANIFEST).is_file():
-        raise ValueError(f"{text}: not a sweep folder (no {MANIFEST}); run `aiecosim sweep` first")
+    try:
+        candidate = Path(text) if os.path.isabs(text) else root / text
+        if not _inside(candidate, root):
+            raise ValueError(f"{shown}: outside the results folder {root}; pick a folder inside it")
+        folder = candidate.resolve()
+        if not (folder / MANIFEST).is_file():
+            raise ValueError(f"{shown}: not a sweep folder (no {MANIFEST}); run `aiecosim sweep` first")
+        outside = next((p for p in _read_by_store(folder) if not _inside(p, root)), None)
+    except OSError as exc:
+        raise ValueError(f"{shown}: cannot open: {exc.strerror or type(exc).__name__}") from None
+    if outside is not None:
+        raise ValueError(f"{shown}: {outside.relative_to(folder)} leads outside the results "
+                         f"folder {root} (a symbolic link?); copy the data in instead")
     return folder
+
+
+def _read_by_store(folder: Path):
+    """Every path of a sweep folder that reading it opens (see experiments/store.py)."""
+    yield from (folder / MANIFEST, folder / "points.parquet")
+    for name in ("runs", "series", "index"):
+        yield folder / name
+        if (folder / name).is_dir():
+            yield from (folder / name).iterdir()

@@ -5,20 +5,30 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 TMP_SUFFIX = ".tmp"  # temporary files are ``.NAME.<random>.tmp`` beside their target
 
 
 def write_atomically(path: Path, write) -> None:
     """Call ``write(tmp_path)`` and rename into place, so no half-written file is ever seen."""
+    with staged(path) as tmp:
+        write(tmp)
+
+
+@contextmanager
+def staged(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` for the block to fill; renamed onto ``path`` when the
+    block ends normally, removed when it raises. The block may read the finished temporary
+    file (to checksum it, say) before it becomes visible."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     os.close(fd)
     try:
-        write(Path(tmp))
+        yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; outputs are ordinary files
         os.replace(tmp, path)
     finally:

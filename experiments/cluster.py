@@ -44,13 +44,15 @@ def local_cluster(workers: int | None = None) -> Iterator:
 
 
 @contextmanager
-def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator:
+def dask_client(workers: int | None = None, scheduler: str | None = None,
+                worker_wait: float = WORKER_WAIT_SECONDS) -> Iterator:
     """A client of the scheduler at ``scheduler``, or of a new local cluster of ``workers``.
 
-    A bad or unreachable address, or a scheduler without workers, is a one-line
-    ``ScenarioError`` naming ``--scheduler``. Dask's own log lines are hidden meanwhile.
+    A bad or unreachable address, or a scheduler without workers after ``worker_wait``
+    seconds, is a one-line ``ScenarioError`` naming ``--scheduler``. Dask's own log lines are
+    hidden meanwhile.
     """
-    with quiet("distributed"), _connected(workers, scheduler) as client:
+    with quiet("distributed"), _connected(workers, scheduler, worker_wait) as client:
         yield client
 
 
@@ -74,7 +76,7 @@ def quiet(package: str) -> Iterator[None]:
 
 
 @contextmanager
-def _connected(workers: int | None, scheduler: str | None) -> Iterator:
+def _connected(workers: int | None, scheduler: str | None, worker_wait: float) -> Iterator:
     if not scheduler:
         from distributed import Client
 
@@ -88,10 +90,10 @@ def _connected(workers: int | None, scheduler: str | None) -> Iterator:
     client = _connect(scheduler)
     try:
         try:
-            client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+            client.wait_for_workers(1, timeout=worker_wait)
         except TimeoutError:
             raise ScenarioError("--scheduler", scheduler, "the scheduler has no workers "
-                                f"(waited {WORKER_WAIT_SECONDS} s)") from None
+                                f"(waited {worker_wait:g} s; see --worker-wait)") from None
         yield client
     finally:
         client.close()

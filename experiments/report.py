@@ -53,7 +53,7 @@ def build_report(root: str | Path, *, x: str | None = None, y: str | None = None
     body = [f"<h1>{_e(title)}</h1>",
             f"<p>{_e(sweep.manifest.get('description', ''))}</p>",
             _section("Provenance", _provenance(sweep), "provenance-section"),
-            _failures(sweep)]
+            _left_out(sweep), _failures(sweep)]
     if not len(sweep.ok_runs):
         body.append('<p class="note">No successful runs yet: nothing to plot.</p>')
     else:
@@ -114,6 +114,15 @@ def _provenance(sweep: Sweep) -> str:
 def _rate(session: dict) -> str:
     seconds = session.get("compute_seconds")
     return f"{session['runs_ran'] / seconds:.2f}" if seconds and session.get("runs_ran") else "-"
+
+
+def _left_out(sweep: Sweep) -> str:
+    """The part files that did not check out against the sweep's index, and so are not shown."""
+    lines = sweep.store.warnings()
+    if not lines:
+        return ""
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    return _section(f"Parts left out ({len(lines)})", f"<ul>{items}</ul>", "left-out")
 
 
 def _failures(sweep: Sweep) -> str:

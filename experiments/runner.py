@@ -21,7 +21,8 @@ from typing import Callable, Iterator
 
 import polars as pl
 
-from aiecosim.experiments.cluster import dask_client
+from aiecosim.experiments.cluster import WORKER_WAIT_SECONDS, dask_client
+from aiecosim.experiments.folder_lock import folder_lock
 from aiecosim.experiments.experiment import Experiment
 from aiecosim.experiments.plan import Run, group, plan_runs, task_size
 from aiecosim.experiments.progress import run_progress
@@ -47,14 +48,18 @@ class SweepOutcome:
     lost_runs: int = 0
     failures: pl.DataFrame = field(default_factory=pl.DataFrame)  # failed runs, all sessions
     scheduler_lost: bool = False  # the connection to the scheduler was lost for good
+    workers_gone: float = 0.0  # seconds the cluster had no worker before the session gave up
+    warnings: list[str] = field(default_factory=list)  # parts set aside on resume, one line each
 
     @property
     def complete(self) -> bool:
-        return self.lost_runs == 0 and self.failures.is_empty() and not self.scheduler_lost
+        return (self.lost_runs == 0 and self.failures.is_empty() and not self.scheduler_lost
+                and not self.workers_gone)
 
 
 def run_sweep(experiment: Experiment, out: str | Path, *, workers: int | None = None,
               scheduler: str | None = None, require_existing: bool = False,
+              worker_wait: float = WORKER_WAIT_SECONDS,
               console=None, progress: bool = True) -> SweepOutcome:
     """Run every run of ``experiment`` not yet in ``out``; see the module docstring.
 
@@ -64,34 +69,59 @@ def run_sweep(experiment: Experiment, out: str | Path, *, workers: int | None = 
         workers: worker processes of the local cluster (default: one per core).
         scheduler: address of an existing Dask scheduler instead of a local cluster.
         require_existing: refuse unless ``out`` already holds this sweep (``--resume``).
+        worker_wait: seconds to wait for a worker when the cluster has none, at the start or
+            midway, before the session ends (the sweep resumes later).
     """
     started = time.perf_counter()
     points = experiment.points()
     frame = experiment.points_frame(points)
     store = SweepStore(out)
-    store.prepare(sweep_manifest(experiment, len(points)), frame, require_existing)
+    manifest = sweep_manifest(experiment, len(points))
+    store.check(manifest, frame, require_existing)  # refuse a wrong folder before writing
+    existed = store.root.exists()
+    store.root.mkdir(parents=True, exist_ok=True)
+    with folder_lock(store.root):
+        try:
+            outcome = _session(experiment, store, manifest, frame, points, workers, scheduler,
+                               require_existing, worker_wait, console, progress)
+        except BaseException:  # nothing ran: leave the folder as it was (or not at all)
+            store.remove_new(existed)
+            raise
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _session(experiment: Experiment, store: SweepStore, manifest: dict, frame: pl.DataFrame,
+             points: list[dict], workers: int | None, scheduler: str | None,
+             require_existing: bool, worker_wait: float, console, progress: bool) -> SweepOutcome:
+    """One session with the folder's lock held: resume or start, run what is missing, record."""
+    started = time.perf_counter()
+    warnings = store.prepare(manifest, frame, require_existing)
+    if console is not None:
+        for line in warnings:
+            console.print(f"aiecosim: warning: {line}", markup=False, highlight=False, soft_wrap=True)
     runs = plan_runs(len(points), experiment.seeds())
     done = store.done_runs()
     missing = [r for r in runs if r.run not in done]
-    outcome = SweepOutcome(store, total=len(runs), done_before=len(done))
+    outcome = SweepOutcome(store, total=len(runs), done_before=len(done), warnings=warnings)
     session = {"started": _now(), "load_average_start": _load()}
     if missing:
-        with dask_client(workers, scheduler) as client:
+        with dask_client(workers, scheduler, worker_wait) as client:
             outcome.workers = len(client.scheduler_info()["workers"])
             size = experiment.design.runs_per_task or task_size(len(missing), outcome.workers)
             scenario = experiment.scenario.to_dict()
             tasks = (_task(experiment, scenario, points, batch) for batch in group(missing, size))
             with run_progress(len(runs), len(done), console, progress) as advance:
                 compute, cpu = time.perf_counter(), _cpu_seconds()
-                _execute(client, tasks, store, frame, outcome, advance)
+                _execute(client, tasks, store, frame, outcome, advance, worker_wait)
                 session["compute_seconds"] = time.perf_counter() - compute
                 session["driver_cpu_compute_seconds"] = _cpu_seconds() - cpu
             session.update(task_runs=size, scheduler=scheduler or "local")
-    outcome.seconds = time.perf_counter() - started
     outcome.failures = store.failed_runs()
-    session.update(finished=_now(), seconds=outcome.seconds, workers=outcome.workers,
-                   runs_ran=outcome.ran, runs_lost=outcome.lost_runs, lost=outcome.lost,
-                   scheduler_lost=outcome.scheduler_lost,
+    session.update(finished=_now(), seconds=time.perf_counter() - started,
+                   workers=outcome.workers, runs_ran=outcome.ran, runs_lost=outcome.lost_runs,
+                   lost=outcome.lost, scheduler_lost=outcome.scheduler_lost,
+                   workers_gone_seconds=outcome.workers_gone, set_aside=warnings,
                    load_average_end=_load(), host=platform.node(),
                    driver_cpu_seconds=_cpu_seconds(), driver_peak_rss_mb=_peak_rss_mb())
     store.write_session(f"{session['started'].replace(':', '')}-{os.getpid()}", session)
@@ -109,11 +139,12 @@ def _task(experiment: Experiment, scenario: dict, points: list[dict], batch: lis
 
 
 def _execute(client, tasks: Iterator[Task], store: SweepStore, points: pl.DataFrame,
-             outcome: SweepOutcome, advance: Callable[[int], None]) -> None:
+             outcome: SweepOutcome, advance: Callable[[int], None], worker_wait: float) -> None:
     """Keep a bounded window of tasks in flight; write each result as it arrives.
 
     Waits in short slices rather than blocking, so that a scheduler that disappears ends the
-    session (the client gives up reconnecting and closes) instead of hanging it.
+    session (the client gives up reconnecting and closes) instead of hanging it, and so does a
+    cluster left without workers for ``worker_wait`` seconds (Dask would wait for one forever).
     """
     from distributed import wait
     from distributed.client import FuturesCancelledError
@@ -129,6 +160,7 @@ def _execute(client, tasks: Iterator[Task], store: SweepStore, points: pl.DataFr
 
     for _ in range(max(outcome.workers, 1) * IN_FLIGHT_PER_WORKER + 1):
         submit_next()
+    without_workers_since: float | None = None
     with client.as_current():
         while in_flight:
             try:
@@ -142,6 +174,13 @@ def _execute(client, tasks: Iterator[Task], store: SweepStore, points: pl.DataFr
             if client.status in ("closing", "closed"):
                 outcome.scheduler_lost = True
                 return
+            if not done and client.scheduler_info()["workers"]:
+                without_workers_since = None
+            elif not done:
+                without_workers_since = without_workers_since or time.monotonic()
+                if time.monotonic() - without_workers_since >= worker_wait:
+                    outcome.workers_gone = time.monotonic() - without_workers_since
+                    return
             for future in done:
                 _, task = in_flight.pop(future.key)
                 _collect(future, task, store, points, outcome, advance)

@@ -13,6 +13,12 @@ from typing import Any
 
 from aiecosim.experiments.run_record import git_commit
 
+FORMAT = 2  # 2: parts are indexed with checksums (part_index.py); 1: before the index
+
+# What readers of a sweep folder rely on; a manifest without one of them is refused by name.
+MANIFEST_KEYS = ("name", "fingerprint", "design", "variables", "outputs", "seeds", "points",
+                 "runs", "scenario")
+
 PACKAGES = ("aiecosim", "mesa", "numpy", "polars", "pyarrow", "pydantic", "dask", "distributed",
             "SALib", "plotly")
 
@@ -32,7 +38,7 @@ def sweep_manifest(experiment, points: int) -> dict[str, Any]:
     design, scenario = experiment.design, experiment.scenario
     seeds = experiment.seeds()
     return {
-        "format": 1,
+        "format": FORMAT,
         "name": design.name,
         "description": design.description,
         "fingerprint": experiment.fingerprint(),

@@ -2,8 +2,9 @@
 
 Each run is ``backends.run_one``, the same single run every executor backend computes.
 
-A run that raises (say, a combination of levers the model rejects) becomes a row with status
-``failed`` and its error, so one bad point never costs the rest of its task.
+A run that raises (say, a combination of levers the model rejects), or whose metrics hold a NaN
+or an infinity, becomes a row with status ``failed`` and its error, so one bad point never
+costs the rest of its task and no undefined number is ever averaged into a result.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from aiecosim.experiments.backends import run_one
@@ -58,6 +60,9 @@ def run_task(task: Task) -> TaskResult:
         try:
             scenario = base.with_overrides(overrides, source=f"point {point}") if overrides else base
             frame = run_one(scenario, seed)
+            undefined = first_non_finite(frame)
+            if undefined:
+                raise ArithmeticError(undefined)
         except Exception as exc:  # recorded, not raised: the sweep goes on without this run
             message = f"{type(exc).__name__}: {exc}".splitlines()[0][:ERROR_CHARS]
             rows.append({**row, "status": "failed", "error": message})
@@ -71,3 +76,20 @@ def run_task(task: Task) -> TaskResult:
     summary = pl.DataFrame(rows, schema=summary_schema(outputs))
     monthly = pl.concat(series) if series else pl.DataFrame(schema=series_schema(outputs))
     return TaskResult(task.task_id, summary, monthly.cast(series_schema(outputs)))
+
+
+def first_non_finite(frame: pl.DataFrame) -> str | None:
+    """Where a run's metric frame first holds a NaN or an infinity (earliest month, then the
+    first such column in the table's order), or None when every number is finite."""
+    first: tuple[int, int, str, float] | None = None
+    for order, (name, dtype) in enumerate(frame.schema.items()):
+        if not dtype.is_float():
+            continue
+        values = frame[name].to_numpy()
+        bad = np.flatnonzero(~np.isfinite(values))
+        if len(bad) and (first is None or (int(frame["step"][int(bad[0])]), order) < first[:2]):
+            first = (int(frame["step"][int(bad[0])]), order, name, float(values[bad[0]]))
+    if first is None:
+        return None
+    month, _, name, value = first
+    return f"metric {name!r} is {value} at month {month}"

@@ -134,3 +134,52 @@ def test_a_request_far_larger_than_any_upload_is_refused_by_the_server(server):
     reply = requests.post(server.url + ENDPOINT, data=b"x" * (6 * 1024 * 1024),
                           headers={"Content-Type": "application/json"}, timeout=60)
     assert reply.status_code == 413
+
+
+def open_results(server, typed: str):
+    """POST the Results tab's folder box as the browser does; return (status, message)."""
+    outputs = [{"id": "results-message", "property": "children"},
+               {"id": "results-metric", "property": "options"},
+               {"id": "results-metric", "property": "value"}]
+    payload = {"output": "..results-message.children...results-metric.options...results-metric.value..",
+               "outputs": outputs, "changedPropIds": ["results-folder.value"], "state": [],
+               "inputs": [{"id": "results-folder", "property": "value", "value": typed}]}
+    reply = requests.post(server.url + ENDPOINT, json=payload, timeout=60)
+    if reply.status_code != 200:
+        return reply.status_code, reply.text[:300]
+    message = reply.json()["response"]["results-message"]["children"]
+    return 200, message["props"]["children"] if isinstance(message, dict) else str(message)
+
+
+def test_a_broken_or_odd_results_folder_is_one_line_not_a_server_error(server, scenarios):
+    results = scenarios.parent / "results"
+    for name, manifest in (("broken", "{not json"), ("cut", '{"name": "cut"}'), ("list", "[1]")):
+        (results / name).mkdir(parents=True, exist_ok=True)
+        (results / name / "manifest.json").write_text(manifest)
+    expected = {"broken": "unreadable manifest", "cut": "fingerprint: missing",
+                "list": "expected a JSON object", "x" * 5000: "cannot open: File name too long"}
+    for typed, problem in expected.items():
+        status, text = open_results(server, typed)
+        assert status == 200 and problem in text and "\n" not in text, (typed[:20], text)
+    status, text = open_results(server, "x" * 5000)
+    assert len(text) < 300, "a long name is cut in the message"
+
+
+def test_a_symlink_inside_a_sweep_folder_cannot_reach_outside_results(server, scenarios, tmp_path):
+    import os
+    import shutil
+
+    results = scenarios.parent / "results"
+    outside = tmp_path / "outside"
+    (outside / "runs").mkdir(parents=True)
+    (outside / "runs" / "task-00000000.parquet").write_bytes(b"secret")
+    for name, link in (("linked-dir", "runs"), ("linked-part", "runs/task-00000000.parquet")):
+        folder = results / name
+        shutil.rmtree(folder, ignore_errors=True)
+        (folder / "runs").mkdir(parents=True)
+        (folder / "manifest.json").write_text("{}")
+        if link == "runs":
+            (folder / "runs").rmdir()
+        os.symlink(outside / link, folder / link)
+        status, text = open_results(server, name)
+        assert status == 200 and "leads outside the results folder" in text, text

@@ -38,7 +38,7 @@ def peak_rss_mb() -> float:
 def time_run(engine: str, scenario: Scenario, seed: int) -> dict:
     """Build the model and step it through the scenario's months, timing each step."""
     start = time.perf_counter()
-    model = ENGINES[engine](scenario=scenario, rng=seed)
+    model = ENGINES[engine](scenario=scenario, rng=seed, collect=False)  # as simulate() runs
     built = time.perf_counter()
     step_s = []
     for _ in range(scenario.steps):
@@ -77,7 +77,7 @@ def warm_up() -> dict:
 
     start = time.perf_counter()
     with event.install_recorder("numba:compile") as recorder:
-        model = EcosystemModel(scaled(Scenario.baseline(), 100, 1), rng=0)
+        model = EcosystemModel(scaled(Scenario.baseline(), 100, 1), rng=0, collect=False)
         model.step()
     compile_s, compiled, depth, began = 0.0, 0, 0, 0.0
     for at, happened in recorder.buffer:  # compiles nest (a kernel's helpers): count outermost

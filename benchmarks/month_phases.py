@@ -79,7 +79,7 @@ def measure(members: int, months: int, runs: int) -> tuple[float, dict[str, floa
         for name in MODULE_PHASES:  # the month looks these up in its module
             setattr(ecosystem, name, timer.wrap(name, originals[name]))
         for seed in range(runs):
-            model = ecosystem.EcosystemModel(scenario, rng=seed)
+            model = ecosystem.EcosystemModel(scenario, rng=seed, collect=False)  # as simulate()
             instrument(model, timer)
             start = time.perf_counter()
             for _ in range(months):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mesa
 import numpy as np
 
@@ -17,6 +19,7 @@ from aiecosim.model.kernels.market import use_shares
 from aiecosim.model.kernels.misuse import OPEN_ROUTE
 from aiecosim.model.kernels.policy import open_harm_shares
 from aiecosim.model.kernels.release import API, LICENSED, WEIGHTS_PUBLIC, allowed_modes
+from aiecosim.model.mesa_native import metrics_collector, scenario_from
 from aiecosim.model.recorder import MetricsRecorder
 from aiecosim.model.scenario import Scenario
 from aiecosim.model.world import World
@@ -29,13 +32,22 @@ class EcosystemModel(mesa.Model):
     per population whose members are rows of numpy arrays.
 
     Args:
-        scenario: the world to simulate (defaults to the built-in baseline).
+        scenario: the world to simulate: a Scenario, a shipped scenario's name or a file path
+            (defaults to the built-in baseline).
         rng: seed or numpy Generator; every random draw comes from ``self.rng``.
+        collect: keep ``self.datacollector``, a ``mesa.DataCollector`` of the metrics table,
+            for Mesa's tools (``mesa.batch_run``); ``simulate()`` turns it off, as the recorder
+            already holds every value.
+        **overrides: dotted keys applied to the scenario, e.g.
+            ``**{"policy.liability.strength": 0.5}`` (how ``mesa.batch_run`` passes them); an
+            unknown key or a bad value raises ``ScenarioError``.
     """
 
-    def __init__(self, scenario: Scenario | None = None, rng=None) -> None:
+    def __init__(self, scenario: Scenario | str | Path | None = None, rng=None, *,
+                 collect: bool = True, **overrides) -> None:
+        resolved = scenario_from(scenario, overrides)  # a bad argument fails before any state
         super().__init__(rng=rng)
-        self.scenario = scenario if scenario is not None else Scenario.baseline()
+        self.scenario = resolved
         self.world = World.start(self.scenario)
         self.regulators = [Regulator(self, place)
                            for place in range(len(self.scenario.jurisdictions))]
@@ -51,6 +63,7 @@ class EcosystemModel(mesa.Model):
         self.comply_at_start()
         self.world.begin(self.lab_capabilities())
         self.access: Access = build_access(self)
+        self.datacollector: mesa.DataCollector | None = metrics_collector() if collect else None
 
     # Mesa 3.5's own ``scenario`` property links a mesa Scenario back to the model; ours is the
     # validated pydantic world, kept as given.
@@ -82,6 +95,8 @@ class EcosystemModel(mesa.Model):
         self.world.update_defense(self.safety_research(), self.access.best_accessible())
         self.world.research_boost = self.academic_progress()
         self.recorder.record(self)
+        if self.datacollector is not None:  # after the recorder: it reads the row just written
+            self.datacollector.collect(self)
         if self.steps >= self.scenario.steps:
             self.running = False
 

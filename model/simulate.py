@@ -17,7 +17,8 @@ def simulate(scenario: Scenario | None = None, seed: int = 0) -> "pl.DataFrame":
     """
     from aiecosim.model.ecosystem import EcosystemModel  # here: importing the package needs no mesa
 
-    model = EcosystemModel(scenario=scenario, rng=seed)
+    # No DataCollector: the recorder's arrays are the table, and a sweep runs this many times.
+    model = EcosystemModel(scenario=scenario, rng=seed, collect=False)
     for _ in range(model.scenario.steps):
         model.step()
     return model.recorder.to_frame(model.scenario.start_year)

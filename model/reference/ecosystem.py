@@ -11,6 +11,8 @@ vectorized model's, so the two agree in distribution, not run by run
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from aiecosim.model.reference.academics import AcademicCohort
@@ -23,8 +25,8 @@ from aiecosim.model.scenario import Scenario
 class ReferenceEcosystemModel(EcosystemModel):
     """``EcosystemModel`` whose three populations are per-agent Mesa agents."""
 
-    def __init__(self, scenario: Scenario | None = None, rng=None) -> None:
-        super().__init__(scenario=scenario, rng=rng)
+    def __init__(self, scenario: Scenario | str | Path | None = None, rng=None, **options) -> None:
+        super().__init__(scenario=scenario, rng=rng, **options)  # collect, dotted overrides
         # The parent built vectorized populations; retire them so that only per-agent members
         # act. Their initial draws shift the stream, which changes nothing in distribution.
         for population in (self.startups, self.academics, self.bad_actors):
@@ -36,7 +38,7 @@ class ReferenceEcosystemModel(EcosystemModel):
 
 def simulate_reference(scenario: Scenario | None = None, seed: int = 0) -> pl.DataFrame:
     """Like ``model.simulate``, with the per-agent reference: one row per month."""
-    model = ReferenceEcosystemModel(scenario=scenario, rng=seed)
+    model = ReferenceEcosystemModel(scenario=scenario, rng=seed, collect=False)
     for _ in range(model.scenario.steps):
         model.step()
     return model.recorder.to_frame(model.scenario.start_year)

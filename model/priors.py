@@ -193,6 +193,8 @@ _PRIORS = [
     # startups
     _p("populations.startups.segment_users", "log-uniform", 1e5, 2e6,
        "15-300M users of AI startups' products in 2023"),
+    _p("populations.startups.addressable_users", "uniform", 4.0e9, 8.1e9,
+       "from fewer people online than ITU counts to everyone alive (UN WPP 2022: 8.1 billion)"),
     _p("populations.startups.entry_flow", "log-uniform", 0.02, 0.5,
        "around 1,800 newly funded AI startups in 2023"),
     _p("populations.startups.quality_pull", "log-uniform", 0.1, 1.0,

@@ -524,6 +524,13 @@ class Startups(Section):
         source="assumption (prior 1e5-2e6); with 150 segments, about 70M users of AI startups' "
         "products in 2023",
     )
+    addressable_users: float = param(
+        5.4e9, "People a segment's products could ever reach: its demand saturates toward this "
+        "as better and cheaper models draw users (a harmonic mean of the two)",
+        unit="users", gt=0, le=1e11,
+        source="ITU, Facts and Figures 2023: 5.4 billion people, 67% of the world, use the "
+        "internet (prior 4e9-8.1e9: from fewer online to everyone alive, UN WPP 2022)",
+    )
     initial_per_segment: int = param(
         30, "Startups in each segment at the start", unit="firms", ge=0, le=100_000,
         source="assumption; about 4,500 in all, near the free-entry count of 2023's market",

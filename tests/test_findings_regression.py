@@ -23,9 +23,24 @@ def small_claims(small_results):
     return all_claims(small_results)
 
 
+def page_verdicts() -> dict[str, tuple[str, str]]:
+    """Each claim's "holds" and "whole CI agrees" cells on the committed page, by statement."""
+    page = (REPO / "docs" / "findings.md").read_text()
+    cells = [line.strip("| ").split(" | ") for line in page.splitlines() if line.startswith("| ")]
+    return {row[0]: (row[-3], row[-2]) for row in cells if len(row) >= 5}
+
+
 @pytest.mark.timeout(900)
 def test_every_documented_direction_still_holds(small_claims):
-    flipped = [f"{c.section}: {c.name}: {c.measured}" for c in small_claims if not c.holds]
+    """A claim whose whole interval agrees on the page must still hold on the small run's mean.
+
+    A claim whose page interval spans its threshold (whole CI "no": Monte Carlo noise at the
+    page's seeds decides it) cannot be tested by a run with fewer seeds, whose mean is noisier
+    still; the page marks those claims, and a change that moves them shows there."""
+    verdicts = page_verdicts()
+    firm = [c for c in small_claims if verdicts.get(c.statement) == ("yes", "yes")]
+    assert len(firm) >= len(small_claims) // 2, "most claims should be firm on the page"
+    flipped = [f"{c.section}: {c.name}: {c.measured}" for c in firm if not c.holds]
     assert not flipped, "\n".join(flipped)
 
 

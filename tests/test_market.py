@@ -3,6 +3,7 @@ models, falling inference prices, and concentration at three levels (mechanism 5
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -193,3 +194,42 @@ def test_hhi_of_vanishing_usage_is_still_its_shares():
     tiny = np.array([0.0, 4e-231, 0.0])
     assert hhi(tiny) == pytest.approx(10_000.0)
     assert hhi(np.array([3e-200, 1e-200])) == pytest.approx(hhi(np.array([3.0, 1.0])))
+    # Players counted one by one arrive as float32; a subnormal total must not become 0/0.
+    no_users = np.zeros(3, dtype=np.float32)
+    with np.errstate(invalid="raise", divide="raise"):
+        assert hhi(np.array([1e-300, 3e-300]), no_users) == pytest.approx(hhi(np.array([1.0, 3.0])))
+
+
+def test_saturating_users_follow_the_pull_far_below_the_addressable_and_never_pass_it():
+    from aiecosim.model.kernels.market import saturating_users
+
+    people = 5.4e9
+    for pull in (1e3, 4.8e5, 1.5e7):  # the baseline's segments stay below 1.5e7 in ten years
+        users = saturating_users(math.log10(pull), people)
+        assert pull * (1 - pull / people) * 0.999 <= users <= pull
+    assert saturating_users(math.log10(people), people) == pytest.approx(people / 2)
+    for log_pull in (12.0, 40.0, 400.0, 1e6):  # beyond any float: still finite, at the limit
+        assert saturating_users(log_pull, people) == pytest.approx(people, rel=1e-2)
+        assert saturating_users(log_pull, people) <= people
+    assert saturating_users(-1e6, people) == 0.0
+    pulls = [saturating_users(x, people) for x in np.linspace(0, 20, 50)]
+    assert all(a < b for a, b in zip(pulls, pulls[1:]))
+
+
+def test_segment_demand_stays_finite_when_fifty_years_of_growth_compound():
+    from aiecosim.model.kernels.market import segment_demand
+
+    # 50 orders of capability at elasticity 1 and a 1000x-a-year cost fall for 50 years.
+    demand = segment_demand(75.0, 25.0, 480_000.0, 1.0, 1000.0 ** -50, 1.0, 5.4e9)
+    assert math.isfinite(demand) and 0.99 * 5.4e9 <= demand <= 5.4e9
+    assert segment_demand(float("-inf"), 25.0, 480_000.0, 0.1, 1.0, 0.05, 5.4e9) == 0.0
+
+
+def test_amounts_beyond_float32_are_held_at_its_largest_value_and_others_kept_exactly():
+    from aiecosim.model.kernels.market import F32_MAX, as_float32
+
+    values = np.array([0.0, -1.5, 3.25e20, 1e50, -1e47])
+    found = as_float32(values)
+    assert found.dtype == np.float32 and np.isfinite(found).all()
+    assert found[:3].tolist() == values[:3].astype(np.float32).tolist()
+    assert found[3] == np.float32(F32_MAX) and found[4] == -np.float32(F32_MAX)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aiecosim.model import Scenario, keys, simulate
@@ -89,6 +89,28 @@ def test_metrics_stay_finite_and_in_range_over_the_parameter_box(overrides, seed
         assert frame[column].min() >= 0.0, column
     assert frame["hhi"].min() >= 0.0 and frame["hhi"].max() <= 10_000.0
     assert np.all(np.diff(frame["open_capability"].to_numpy()) >= 0.0)
+
+
+def longest_horizon() -> int:
+    return next(m.le for m in Scenario.model_fields["steps"].metadata if hasattr(m, "le"))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(overrides=BOX, seed=st.integers(0, 2**31 - 1),
+       steps=st.integers(longest_horizon() // 2, longest_horizon()))
+@example(overrides={"populations.startups.users_capability_elasticity": 1.0,
+                    "populations.startups.users_price_elasticity": 1.0,
+                    "populations.startups.inference_cost_decline": 1000.0,
+                    "populations.startups.segments": 5, "populations.academics.count": 100,
+                    "populations.bad_actors.count": 100}, seed=1, steps=longest_horizon())
+def test_long_horizons_stay_finite_over_the_parameter_box(overrides, seed, steps):
+    """Growth compounds for up to fifty years: nothing may overflow (to inf, or to NaN from
+    inf - inf) anywhere inside the schema's bounds."""
+    scenario = Scenario.baseline().with_overrides({**overrides, "steps": steps})
+    with np.errstate(over="raise", invalid="raise"):  # an overflow anywhere fails, not only at the end
+        frame = simulate(scenario, seed=seed)
+    assert np.isfinite(frame.drop("step").to_numpy()).all(), frame.columns
+    assert frame["hhi"].min() >= 0.0 and frame["hhi"].max() <= 10_000.0
 
 
 @settings(max_examples=25, deadline=None)

@@ -217,7 +217,9 @@ def test_more_racing_labs_mean_less_safety_effort(baseline):
 
     crowded_safety = np.mean([simulate(crowded, seed=s)["safety_effort"].to_numpy()[LATER].mean()
                               for s in range(SEEDS)])
-    assert crowded_safety < mean_over_seeds(None, "safety_effort") - 0.01
+    # Measured 0.009 lower (6 seeds; 0.012 before demand saturated at the people online, which
+    # slows labs' revenue growth and so the race); the margin is about half the effect.
+    assert crowded_safety < mean_over_seeds(None, "safety_effort") - 0.005
 
 
 # 11 -------------------------------------------------------------------- compute subsidies

@@ -310,7 +310,9 @@ over seeds are **Monte Carlo error only**: they say how precisely the defaults' 
 measured, not how uncertain the world is. The hindcast's intervals are over plausible worlds. "Holds"
 checks the stated direction on the mean; "whole CI agrees" checks it on the whole interval. The
 regression test `tests/test_findings_regression.py` reruns a small version of every claim and
-fails when a direction flips. The model is described in `docs/ODD.md`.
+fails when the direction of a claim whose whole interval agrees here flips (a claim whose
+interval spans its threshold is decided by Monte Carlo noise, which a smaller run cannot test).
+The model is described in `docs/ODD.md`.
 """
 
 LIMITS = """

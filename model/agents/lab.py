@@ -3,6 +3,7 @@ keep their accounts."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import mesa
@@ -10,6 +11,7 @@ import numpy as np
 
 from aiecosim.model.kernels.finance import flagship_run_cost, implied_capital, monthly_burn, smooth
 from aiecosim.model.kernels.frontier import run_capability
+from aiecosim.model.kernels.market import saturating_users
 from aiecosim.model.kernels.misuse import marginal_uplift
 from aiecosim.model.kernels.policy import evaluation_applies
 from aiecosim.model.kernels.release import (
@@ -83,12 +85,14 @@ class FrontierLab(mesa.Agent):
         return self.spec.monitoring * (floor + (1.0 - floor) * self.safety_effort)
 
     def direct_users(self) -> float:
-        """Users of the lab's own products: more capable flagships reach more people."""
-        if not self.active:
+        """Users of the lab's own products: more capable flagships reach more people, up to
+        the people any product could reach (``saturating_users``)."""
+        if not self.active or self.spec.direct_users_m <= 0.0:
             return 0.0
         p, world = self.model.scenario.populations.startups, self.model.world
         gain = p.users_capability_elasticity * (self.capability - world.reference_capability)
-        return self.spec.direct_users_m * 1e6 * 10.0**gain
+        return saturating_users(math.log10(self.spec.direct_users_m * 1e6) + gain,
+                                p.addressable_users)
 
     def run_cost_usd(self) -> float:
         """Cost of the lab's current flagship run: exogenous growth, or its share of the spending

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from aiecosim.model.kernels.market import (
+    as_float32,
     attraction,
     entry_rate,
     expected_margin,
@@ -121,7 +122,7 @@ class MarketTerms:
                                          model.steps, 1.0, 0.0, p.inference_cost_decline))
         demand = segment_demand(best_quality, world.reference_capability, p.segment_users,
                                 p.users_capability_elasticity, price_index,
-                                p.users_price_elasticity)
+                                p.users_price_elasticity, p.addressable_users)
         weight = attraction(quality, best_quality, p.quality_pull)
         return Terms(
             quality=quality, offer=offer, weight=weight, unit_margin=unit_margin,
@@ -129,8 +130,8 @@ class MarketTerms:
             resource_per_user=np.where(offered, resource, 0.0), fixed=fixed,
             own_compute=own_compute.copy(), platform_risk=self.risk, premium=premium,
             user_cap=user_cap, demand=demand,
-            member=np.array([weight, fixed, self.risk], dtype=F32),
-            member_margin=unit_margin.astype(F32),
+            member=as_float32(np.array([weight, fixed, self.risk])),
+            member_margin=as_float32(unit_margin),
         )
 
     # ------------------------------------------------------------------------------ choices

@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms, unit_revenue_k
+from aiecosim.model.kernels.market import as_float32
 from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.startup_month import (
     choosers_by_place,
@@ -151,8 +152,8 @@ class StartupPopulation(mesa.Agent):
             kind, self.segment, self.place, self.users, self.cash,
             self.firms_at_start if self.starting else 0,
             self.entrants, draws[0], draws[1], pull, weight, member[MEMBER["platform_risk"]],
-            member[MEMBER["fixed"]], terms.member_margin, terms.compute_per_user.astype(F32),
-            terms.own_compute.astype(F32), subsidy_each.astype(F32), covered, F32(terms.demand),
+            member[MEMBER["fixed"]], terms.member_margin, as_float32(terms.compute_per_user),
+            as_float32(terms.own_compute), subsidy_each.astype(F32), covered, F32(terms.demand),
             F32(p.entrant_users_share), F32(p.user_growth_rate), F32(1.0 - p.platform_loss),
             F32(p.exit_hazard), self.empty, self.market.kinds, self.places, self.n_open)
         self.self_hosted, self.free = hosted[:hosting], free[:freed]

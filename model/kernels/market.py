@@ -11,6 +11,18 @@ import math
 import numpy as np
 
 
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def as_float32(values: np.ndarray | float) -> np.ndarray:
+    """Float64 amounts as the compiled loops' float32, a magnitude beyond float32's range held
+    at its largest finite value (about 3.4e38). A cost or margin that large decides nothing
+    differently (no firm could pay it, and no chooser picks it), while an infinity would turn
+    zero users times its cost into NaN. Serving a model fifty orders of magnitude beyond 2023's
+    with no fall in cost, which the schema allows, reaches it."""
+    return np.clip(values, -F32_MAX, F32_MAX).astype(np.float32)
+
+
 def serving_cost(capability: np.ndarray | float, reference: float, months: int,
                  cost_usd: float, capability_elasticity: float, yearly_decline: float,
                  ) -> np.ndarray:
@@ -53,16 +65,31 @@ def api_markups(api_capability: np.ndarray, best_public: float, base_markup: flo
 
 def segment_demand(best_quality: float, reference: float, segment_users: float,
                    capability_elasticity: float, price_index: float,
-                   price_elasticity: float) -> float:
-    """Users a market segment can have: more with better models and with cheaper inference.
+                   price_elasticity: float, addressable_users: float) -> float:
+    """Users a market segment can have: more with better models and with cheaper inference,
+    and never more than the people its products could reach (``saturating_users``).
 
     ``price_index`` is today's serving cost at fixed capability relative to the first month's
     (below 1 as inference gets cheaper). Both elasticities are assumptions (docs/ODD.md).
     """
-    if not np.isfinite(best_quality):
+    if not np.isfinite(best_quality) or price_index <= 0.0:
         return 0.0
-    gain = capability_elasticity * (best_quality - reference)
-    return float(segment_users * 10.0**gain * price_index ** -price_elasticity)
+    log_pull = (math.log10(segment_users) + capability_elasticity * (best_quality - reference)
+                - price_elasticity * math.log10(price_index))
+    return saturating_users(log_pull, addressable_users)
+
+
+def saturating_users(log10_pull: float, addressable_users: float) -> float:
+    """Users of a product whose pull alone would bring ``P = 10^log10_pull``, when only
+    ``addressable_users`` people could ever use it: the harmonic mean D = P·A / (P + A).
+
+    D ≈ P while P ≪ A (the baseline's ten years: at most 0.3% below P) and D → A as P grows, as
+    adoption saturates a market (Bass 1969's market potential). Taken on a log scale because P
+    itself exceeds any float over the schema's longest horizons.
+    """
+    excess = math.log10(addressable_users) - log10_pull
+    # A / (1 + A/P); past 10^300, A/P overflows a float and D is 0 to every float anyway.
+    return 0.0 if excess > 300.0 else float(addressable_users / (1.0 + 10.0 ** excess))
 
 
 def attraction(quality: np.ndarray, best_quality: float, pull: float) -> np.ndarray:
@@ -167,7 +194,9 @@ def hhi(usage: np.ndarray, *many_small: np.ndarray) -> float:
     if total <= 0.0:
         return 0.0
     if total * total == 0.0:  # usage so small its square underflows: the same shares, rescaled
-        return hhi(usage / total, *(x / total for x in many_small))
+        # In float64: a float32 array divided by a subnormal total would cast the total to
+        # float32's zero and give 0/0.
+        return hhi(usage / total, *(x.astype(np.float64) / total for x in many_small))
     squares = float(np.square(usage).sum())
     squares += sum(float(np.square(x, dtype=np.float64).sum()) for x in many_small)
     # Sums of squares and squared sums round differently: a lone player can read 10,000 plus

@@ -59,7 +59,8 @@ def control(spec: FieldSpec, value: Any, group: str = "") -> html.Div:
     """A labelled control for one field, with the schema's description as its help text."""
     cid = {"type": PARAM, "key": spec.key}
     if spec.kind == "bool":
-        widget = dbc.Switch(id=cid, value=bool(value), label="on")
+        # The label follows the switch (assets/switches.css): "on" or "off", never a fixed word.
+        widget = dbc.Switch(id=cid, value=bool(value), label=html.Span(className="switch-state"))
     elif spec.kind == "choice":
         widget = dcc.Dropdown(id=cid, value=value, clearable=False,
                               options=[{"label": str(c), "value": c} for c in spec.choices])

@@ -256,6 +256,33 @@ def test_a_broken_upload_shows_its_error_and_the_app_keeps_working(dash_duo, sce
                message="the uploaded settings in the URL")
     wait_until(lambda: lever_box(dash_duo, "policy.liability.strength").get_attribute("value") == "0.3",
                message="the lever shows the upload")
+    wait_until(lambda: "policy.liability.strength=0.3" in text_of(dash_duo, "#share-link"),
+               message="the share link to follow the upload, not the address the page loaded")
+    assert severe_logs(dash_duo) == []
+
+
+def switch_state(dash_duo, key: str) -> str:
+    """What a switch's label says (drawn by assets/switches.css)."""
+    return dash_duo.driver.execute_script(
+        "const s = document.querySelector(`[data-key=\"${arguments[0]}\"] .switch-state`);"
+        "return s ? getComputedStyle(s, '::after').content.replaceAll('\"', '') : '';", key)
+
+
+@pytest.mark.timeout(150)
+def test_switches_state_their_value_and_the_share_link_follows_the_state(dash_duo, scenarios):
+    open_app(dash_duo, scenarios, "?seeds=1&view=scenario")
+    dash_duo.wait_for_element("#scenario-digest")
+    key = "policy.watermark.mandate"
+    wait_until(lambda: switch_state(dash_duo, key) == "off", message="an off switch to say off")
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f'[data-key="{key}"] input').click()
+    wait_until(lambda: switch_state(dash_duo, key) == "on", message="the switch to say on")
+    wait_until(lambda: f"{key}=true" in text_of(dash_duo, "#share-link"),
+               message="the share link to carry the switched lever")
+    type_into(lever_box(dash_duo, "policy.liability.strength"), "0.7")
+    wait_until(lambda: "policy.liability.strength=0.7" in text_of(dash_duo, "#share-link"),
+               message="the share link to carry the moved lever")
+    link = text_of(dash_duo, "#share-link")
+    assert link.startswith(dash_duo.server_url.rstrip("/")) and f"{key}=true" in link
     assert severe_logs(dash_duo) == []
 
 

@@ -3,6 +3,8 @@ seeds and samples, on a real local Dask cluster) and fail when a documented dire
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from aiecosim.experiments.findings.generate import all_claims, run_sweeps
@@ -79,6 +81,15 @@ def test_each_headlines_share_of_worlds_stays_near_the_page(small_results):
         if abs(claim.share - on_page) > share_margin(claim.share, on_page, len(claim.effect)):
             moved.append(f"{claim.name}: {claim.share:.0%} of worlds here, {on_page:.0%} on the page")
     assert not moved, "\n".join(moved)
+
+
+def test_the_page_counts_the_seeds_each_design_ran(small_results):
+    """The page's seed counts come from the sweeps (``findings --small`` runs 3, not 20)."""
+    assert small_results.seeds("validation") == 3 == small_results.seeds("release-regimes")
+    import inspect
+    from aiecosim.experiments.findings import page
+    assert not re.search(r"\b\d+ seeds", inspect.getsource(page.write_page)), \
+        "a seed count typed into the page's text"
 
 
 def test_the_sensitivity_section_computes_on_the_small_run(small_results):

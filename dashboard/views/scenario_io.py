@@ -70,15 +70,25 @@ def _summary(current: dict, overrides: dict, href: str | None) -> list:
     ]
 
 
+def share_link(href: str | None, search: str | None) -> str | None:
+    """The page's address (without its old query) with the current ``search``."""
+    if not href:
+        return None
+    base = href.split("#", 1)[0].split("?", 1)[0]
+    return base + (search or "")
+
+
 def register(app, scenarios_dir: Path) -> None:
+    # The link is built from the query the sync callback writes: the location's href is only
+    # what the page was loaded with, so it went stale after a lever change or an upload.
     @app.callback(Output("scenario-summary", "children"), Input("current-scenario", "data"),
-                  Input("settings", "data"), Input("url", "href"))
-    def summary(current, settings, href):
+                  Input("settings", "data"), Input("url", "search"), State("url", "href"))
+    def summary(current, settings, search, href):
         if not current or not settings:
             raise PreventUpdate
         if current.get("error"):
             return dbc.Alert(current["error"], color="danger")
-        return _summary(current, settings.get("overrides", {}), href)
+        return _summary(current, settings.get("overrides", {}), share_link(href, search))
 
     @app.callback(Output("download", "data"), Input("download-button", "n_clicks"),
                   State("settings", "data"), prevent_initial_call=True)

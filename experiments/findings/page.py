@@ -83,7 +83,7 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
 
     parts.append(_over_worlds(r))
     targets = sections.validation_targets(r)
-    parts.append("## 1. Validation\n\nThe shipped baseline (20 seeds) against the figures of "
+    parts.append(f"## 1. Validation\n\nThe shipped baseline ({r.seeds('validation')} seeds) against the figures of "
                  "docs/calibration.md. *Calibration* targets were used to choose defaults; "
                  "*validation* targets were not.\n")
     parts.append(_table(pl.DataFrame([{
@@ -98,7 +98,7 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
                      "sweeps of the rest of this page still run the baseline's defaults.\n")
         parts.append(hindcast.markdown(r.hindcast, SHIPPED_POSTERIOR, HINDCAST_SEED))
     parts.append("\n### Stylized facts\n\nEach fact's effect, measured between paired variants "
-                 "of the baseline (8 seeds each; months 13-120 unless stated).\n")
+                 f"of the baseline ({r.seeds('stylized-facts')} seeds each; months 13-120 unless stated).\n")
     parts.append(_claims(by_section("facts")))
     curve = plot_bands({"developer liability 0.5 minus none": risk_axis.gain_curve(r)},
                        "welfare", x="risk")
@@ -113,7 +113,7 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
 
     regimes = r.sweeps["release-regimes"]
     parts.append("\n## 2. Open weights, API-only or lab choice\n\nYear-10 means (months "
-                 "109-120) with 95% intervals over 20 seeds.\n")
+                 f"109-120) with 95% intervals over {r.seeds('release-regimes')} seeds.\n")
     parts.append(_table(sections.regime_table(r)))
     parts.append("\n" + _claims(by_section("regimes")) + "\n")
     bands = time_bands(regimes, list(sections.REGIME_METRICS))
@@ -125,12 +125,12 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
     parts.append("\n### A rule at home against the same rule everywhere\n\nThe baseline has two "
                  "jurisdictions: home, with the 2023 frontier, and abroad, with a smaller, later "
                  "open-leaning lab. Weights published in either are usable in both. Means over "
-                 "years 2-10 (months 13-120) with 95% intervals over 20 seeds.\n")
+                 f"years 2-10 (months 13-120) with 95% intervals over {r.seeds('jurisdictions')} seeds.\n")
     parts.append(_table(jurisdictions.jurisdiction_table(r)))
     parts.append("\n" + _claims(by_section("jurisdictions")) + "\n")
 
     parts.append("\n## 3. Developer liability against public compute\n\nYear-10 means over a "
-                 "6 x 6 grid (4 seeds a point), developer bears liability. From a strength of 0.6, "
+                 f"6 x 6 grid ({r.seeds('liability-x-subsidy')} seeds a point), developer bears liability. From a strength of 0.6, "
                  "liability bills drive some labs out of business, and which ones go varies from "
                  "seed to seed by more than public compute adds to innovation.\n")
     parts.append(_claims(by_section("policy map")) + "\n")
@@ -144,7 +144,7 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
     table, _ = sections.leak_claims(r)
     parts.append("\n## 4. The 2023 counterfactual: what the leak changed\n\n`history-2023` "
                  "with the staged release leaking (as LLaMA did within a week) against the same "
-                 "world where it never leaks; 30 seeds each.\n")
+                 f"world where it never leaks; {r.seeds('leak-counterfactual')} seeds each.\n")
     parts.append(_table(table) + "\n\n" + _claims(by_section("2023 counterfactual")) + "\n")
     leak_bands = time_bands(r.sweeps["leak-counterfactual"], ["open_capability"])
     link = export(plot_bands(leak_bands, "open_capability"), folder, "leak-open-capability")
@@ -155,7 +155,7 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
     robust, _ = sections.robustness_claims(r)
     parts.append("\nWhich conclusions flip inside the plausible ranges? Open-weights against "
                  "api-only in each of the plausible worlds of a Latin hypercube over the main "
-                 "assumptions (paired by world, 2 seeds each):\n")
+                 f"assumptions (paired by world, {r.seeds('robustness-open-weights')} seeds each):\n")
     parts.append(_table(robust) + "\n\n" + _claims(by_section("robustness")) + "\n")
     parts.append(LIMITS)
     text = "\n".join(parts) + "\n"

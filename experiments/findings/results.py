@@ -38,6 +38,10 @@ class Results:
     _series: dict[str, pl.DataFrame] = field(default_factory=dict)
     hindcast: list = field(default_factory=list)  # experiments.hindcast.Predicted, one per held-out observation
 
+    def seeds(self, design: str) -> int:
+        """How many seeds each point of ``design`` ran (as run: ``--small`` runs fewer)."""
+        return len(self.sweeps[design].manifest["seeds"])
+
     def series(self, design: str) -> pl.DataFrame:
         if design not in self._series:
             sweep = self.sweeps[design]

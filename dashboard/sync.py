@@ -87,7 +87,11 @@ def current_scenario(view: dict[str, Any], overrides: dict[str, Any],
             scenario = scenario.with_overrides(overrides, source="dashboard settings")
     except ScenarioError as exc:
         return {"error": str(exc), "file": view["scenario"]}
-    label = view["scenario"].removesuffix(".toml") + (" (changed)" if overrides else "")
+    stem = view["scenario"].removesuffix(".toml")
+    # An uploaded file keeps its own name (an override of ``name``), shown with its parent's.
+    own = overrides.get("name")
+    label = (f"{own} (on {stem})" if own and own != stem
+             else stem + (" (changed)" if overrides else ""))
     return {"file": view["scenario"], "digest": scenario.digest(), "label": label,
             "data": scenario.to_dict()}
 

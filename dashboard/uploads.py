@@ -63,7 +63,10 @@ def _parent(ref: Any, name: str, scenarios_dir: Path) -> str:
     if not isinstance(ref, str) or not ref.strip():
         raise UploadError(f"{name}: extends: expected a file name such as \"baseline.toml\", "
                           f"found {ref!r}")
-    candidate = ref if ref.endswith(".toml") else f"{ref}.toml"
+    # Only the file name counts: a file written elsewhere (``scenario new --dir``) may name its
+    # parent by a path, and the loader is pointed at the checked file of scenarios/ anyway.
+    bare = Path(ref.replace("\\", "/")).name
+    candidate = bare if bare.endswith(".toml") else f"{bare}.toml"
     if candidate not in allowed:
         raise UploadError(f"{name}: extends: {ref!r} is not a file in scenarios/; "
                           f"expected one of: {', '.join(allowed)}")

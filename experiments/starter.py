@@ -14,6 +14,7 @@ from typing import Any
 import tomli_w
 
 from aiecosim.model import keys
+from aiecosim.model.catalogue import CATALOGUE
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.scenario import SCHEMA_VERSION, Scenario
 from aiecosim.model.schema_walk import leaves
@@ -33,7 +34,12 @@ def check_name(name: str) -> str:
 def starter_text(name: str, parent: Scenario, parent_file: Path, target: Path,
                  schema_file: Path) -> str:
     """The text of ``target``, a new scenario ``name`` that extends ``parent_file``."""
-    extends = _relative(parent_file, target.parent)
+    # A shipped parent is named bare, so the file runs wherever it is kept (a bare name not
+    # found beside a file resolves to the shipped scenario); any other parent by its path.
+    shipped = parent_file.resolve().parent == CATALOGUE.resolve()
+    namesake = target.parent / parent_file.name  # what a bare name would find first
+    other = namesake.exists() and namesake.resolve() != parent_file.resolve()
+    extends = parent_file.name if shipped and not other else _relative(parent_file, target.parent)
     lines = [
         f"#:schema {_schema_ref(_relative(schema_file, target.parent))}",
         f"# {name}: a world built on {parent.name} that changes only what it is about.",

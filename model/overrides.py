@@ -84,7 +84,8 @@ def child_file_text(extends: str, overrides: dict[str, Any], full: dict[str, Any
         rest = {k: v for k, v in _without_nulls(full).items() if k != "schema_version"}
         body: dict[str, Any] = {"schema_version": SCHEMA_VERSION, **rest}
     else:
-        header.append(f"# Changes to {extends}; aiecosim resolves `extends` next to this file.")
+        header.append(f"# Changes to {extends}; aiecosim resolves `extends` next to this file, "
+                      "else among the shipped scenarios.")
         tables = keys.nest(dict(sorted(overrides.items())))
         body = {"schema_version": SCHEMA_VERSION, "extends": extends, **_without_nulls(tables)}
     return "\n".join(header) + "\n" + tomli_w.dumps(body)

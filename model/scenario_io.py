@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from aiecosim.model import keys
+from aiecosim.model.catalogue import CATALOGUE
 from aiecosim.model.errors import ScenarioError, unknown_key_message
 from aiecosim.model.migrations import migrate
 from aiecosim.model.schema_walk import field_names
@@ -84,11 +85,17 @@ def _resolve_parent(child: Path, ref: Any) -> Path:
         parent = (child.parent / ref).resolve()
         if not parent.exists() and parent.suffix != ".toml":
             parent = parent.with_name(parent.name + ".toml")
+        if not parent.exists() and Path(ref).name == ref:
+            # A bare name with no file of that name beside the child is a shipped scenario's,
+            # so a file that extends "baseline.toml" runs from any folder.
+            shipped = CATALOGUE / parent.name
+            parent = shipped if shipped.is_file() else parent
         found = parent.exists()
     except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: a symlink loop
         raise ScenarioError(str(child), "extends", f"cannot read {ref!r}: {_reason(exc)}") from None
     if not found:
-        raise ScenarioError(str(child), "extends", f"file not found: {ref}")
+        raise ScenarioError(str(child), "extends", f"file not found: {ref} (neither beside "
+                            "this file nor a shipped scenario)")
     return parent
 
 

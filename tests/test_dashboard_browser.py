@@ -220,7 +220,8 @@ def test_downloaded_scenario_reproduces_the_numbers_through_aiecosim_run(dash_du
     assert keys["policy"] == {"liability": {"bearer": "developer", "strength": 0.8}}
     assert keys["labs"] == [{"name": "open-bigtech", "openness": 0.5}]
 
-    placed = scenarios / saved.name  # beside the file it extends, as the page says
+    placed = tmp_path / "elsewhere" / saved.name  # any folder: extends names a shipped file
+    placed.parent.mkdir()
     shutil.copy(saved, placed)
     scenario = Scenario.load(placed)
     assert scenario.digest() == digest
@@ -266,6 +267,25 @@ def switch_state(dash_duo, key: str) -> str:
     return dash_duo.driver.execute_script(
         "const s = document.querySelector(`[data-key=\"${arguments[0]}\"] .switch-state`);"
         "return s ? getComputedStyle(s, '::after').content.replaceAll('\"', '') : '';", key)
+
+
+@pytest.mark.timeout(150)
+def test_a_file_made_by_scenario_new_elsewhere_uploads_and_runs_under_its_own_name(
+        dash_duo, scenarios, tmp_path):
+    made = aiecosim("scenario", "new", "my-world", "--from", "api-only-world", "--dir",
+                    str(tmp_path / "mine"))
+    assert made.returncode == 0, made.stderr
+    path = tmp_path / "mine" / "my-world.toml"
+    path.write_text(path.read_text() + "\n[policy.liability]\nstrength = 0.45\n")
+    open_app(dash_duo, scenarios, "?seeds=1&view=scenario")
+    dash_duo.wait_for_element("#scenario-digest")
+    dash_duo.wait_for_element("#upload input[type=file]").send_keys(str(path))
+    ok = dash_duo.wait_for_element("#upload-ok", timeout=30).text
+    assert "my-world.toml" in ok and "api-only-world.toml" in ok
+    wait_until(lambda: text_of(dash_duo, "#scenario-label") == "my-world (on api-only-world)",
+               message="the upload to run under its own name")
+    assert Scenario.load(path).digest() == dash_duo.find_element("#scenario-digest").text
+    assert severe_logs(dash_duo) == []
 
 
 @pytest.mark.timeout(150)

@@ -110,3 +110,18 @@ def test_newer_schema_version_is_refused(tmp_path):
 def test_unknown_override_key_suggests_the_right_one(baseline):
     with pytest.raises(ScenarioError, match=r"--set: policy\.watermark\.mandat: .*did you mean 'mandate'"):
         baseline.with_overrides({"policy.watermark.mandat": True})
+
+
+def test_a_bare_extends_not_found_beside_the_file_is_the_shipped_scenario(tmp_path):
+    """A downloaded or ``scenario new --dir`` file runs from any folder; a namesake beside it
+    still wins, so nothing that worked before resolves differently."""
+    child = tmp_path / "mine.toml"
+    child.write_text('extends = "api-only-world.toml"\nname = "mine"\n')
+    assert Scenario.load(child).to_dict() | {"name": "api-only-world"} \
+        == Scenario.load(SCENARIOS / "api-only-world.toml").to_dict() | {"name": "api-only-world"}
+    (tmp_path / "api-only-world.toml").write_text('extends = "baseline.toml"\nsteps = 7\n')
+    assert Scenario.load(child).steps == 7
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "x.toml").write_text('extends = "sub/baseline.toml"\n')
+    with pytest.raises(ScenarioError, match="file not found: sub/baseline.toml"):
+        Scenario.load(tmp_path / "deep" / "x.toml")

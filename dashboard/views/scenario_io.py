@@ -31,8 +31,8 @@ def layout() -> html.Div:
                     dbc.Button("Download scenario (TOML)", id="download-button", color="primary",
                                size="sm", className="mt-2"),
                     dcc.Download(id="download"),
-                    html.P("Save it in scenarios/ (next to the file it extends), then run "
-                           "`aiecosim run <file>` to reproduce these numbers.",
+                    html.P("It names the shipped scenario it extends, so `aiecosim run "
+                           "<file>` reproduces these numbers from any folder.",
                            className="small text-muted mt-2 mb-0"),
                 ]),
             ]), md=6),
@@ -62,7 +62,8 @@ def _summary(current: dict, overrides: dict, href: str | None) -> list:
                           html.Tbody(rows)], size="sm", className="small", id="changes-table")
                if rows else html.P("No changes: the picked file as it is.", className="small"))
     return [
-        html.P([html.B("Scenario "), html.Code(current.get("file", "")), " · digest ",
+        html.P([html.B("Scenario "), html.Code(current.get("label", current.get("file", "")),
+                                                 id="scenario-label"), " · digest ",
                 html.Code(current.get("digest", ""), id="scenario-digest")], className="small"),
         changes,
         html.P(["Link to this view: ", html.A(href, href=href, id="share-link")],

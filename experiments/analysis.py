@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,29 @@ class Sweep:
 
     def series(self, metrics: list[str]) -> pl.DataFrame:
         return self.store.series(["run", "point", "seed", "step", *metrics])
+
+    @property
+    def metrics(self) -> list[str]:
+        """Every metric this folder can summarise: the outputs, and each stored series
+        (sweeps store every metric's series; folders from before kept only the outputs)."""
+        stored = [c for c in self.store.series_columns() if c not in ("run", "point", "seed", "step")]
+        return list(dict.fromkeys([*self.outputs, *stored]))
+
+    def with_metrics(self, metrics: list[str]) -> "Sweep":
+        """This sweep with per-run summaries of ``metrics`` that are not outputs, computed from
+        the stored series as a run's outputs are (the mean over the design's last
+        ``summary_months``, or every month), so a new output needs no rerun."""
+        extra = [m for m in metrics if m not in self.runs.columns and m in self.metrics]
+        if not extra or not len(self.runs):
+            return self
+        window = self.manifest.get("summary_months")
+        series = self.series(extra)
+        if window:
+            last = series.group_by("run").agg(pl.col("step").max().alias("_last"))
+            series = series.join(last, on="run").filter(pl.col("step") > pl.col("_last") - window)
+        means = series.group_by("run").agg(pl.col(extra).mean())
+        return replace(self, runs=self.runs.join(means, on="run", how="left"),
+                       manifest={**self.manifest, "outputs": [*self.outputs, *extra]})
 
 
 def load_sweep(root: str | Path) -> Sweep:

@@ -48,7 +48,8 @@ def build_report(root: str | Path, *, x: str | None = None, y: str | None = None
                  metrics: list[str] | None = None, against: str | Path | None = None) -> str:
     sweep = load_sweep(root)
     metrics = _checked_metrics(sweep, metrics)
-    other = load_sweep(against) if against is not None else None
+    sweep = sweep.with_metrics(metrics)
+    other = load_sweep(against).with_metrics(metrics) if against is not None else None
     title = f"Sweep report: {sweep.manifest['name']}"
     body = [f"<h1>{_e(title)}</h1>",
             f"<p>{_e(sweep.manifest.get('description', ''))}</p>",
@@ -70,9 +71,11 @@ def build_report(root: str | Path, *, x: str | None = None, y: str | None = None
 
 
 def _checked_metrics(sweep: Sweep, metrics: list[str] | None) -> list[str]:
+    """The metrics to show: the design's outputs, or any metric whose series the folder keeps."""
+    available = sweep.metrics
     for m in metrics or []:
-        if m not in sweep.outputs:
-            raise ScenarioError("--metric", m, unknown_key_message(m, sweep.outputs))
+        if m not in available:
+            raise ScenarioError("--metric", m, unknown_key_message(m, available))
     return list(metrics or sweep.outputs)
 
 

@@ -242,6 +242,11 @@ class SweepStore:
             frame = frame.select(columns)
         return frame.collect().sort(["run", "step"])
 
+    def series_columns(self) -> list[str]:
+        """The columns of the stored monthly series (read from one part's schema)."""
+        files = self._trusted(self.series_dir)
+        return list(pl.read_parquet_schema(files[0])) if files else []
+
     def sessions(self) -> list[dict[str, Any]]:
         return [json.loads(f.read_text()) for f in sorted(self.sessions_dir.glob("*.json"))]
 

@@ -17,8 +17,10 @@ import polars as pl
 
 from aiecosim.experiments.backends import run_one
 from aiecosim.model import Scenario
+from aiecosim.model.metrics import TABLE
 
 ERROR_CHARS = 500
+SERIES_METRICS = tuple(m.name for m in TABLE)
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,14 @@ def summary_schema(outputs) -> dict[str, pl.DataType]:
             "error": pl.String, **{m: pl.Float64 for m in outputs}}
 
 
-def series_schema(outputs) -> dict[str, pl.DataType]:
+def series_schema(metrics=None) -> dict[str, pl.DataType]:
+    """The monthly series' columns: every metric of the table unless ``metrics`` are named.
+
+    A sweep stores every metric's series, so a metric a design did not name as an output is
+    an analysis of the folder (``analysis.Sweep.with_metrics``), not a rerun."""
+    names = SERIES_METRICS if metrics is None else tuple(metrics)
     return {"run": pl.Int64, "point": pl.Int64, "seed": pl.Int64, "step": pl.Int64,
-            **{m: pl.Float64 for m in outputs}}
+            **{m: pl.Float64 for m in names}}
 
 
 def run_task(task: Task) -> TaskResult:
@@ -72,10 +79,11 @@ def run_task(task: Task) -> TaskResult:
         rows.append({**row, "status": "ok", "error": None, **means})
         series.append(frame.select(
             pl.lit(run, pl.Int64).alias("run"), pl.lit(point, pl.Int64).alias("point"),
-            pl.lit(seed, pl.Int64).alias("seed"), pl.col("step").cast(pl.Int64), *outputs))
+            pl.lit(seed, pl.Int64).alias("seed"), pl.col("step").cast(pl.Int64),
+            *SERIES_METRICS))
     summary = pl.DataFrame(rows, schema=summary_schema(outputs))
-    monthly = pl.concat(series) if series else pl.DataFrame(schema=series_schema(outputs))
-    return TaskResult(task.task_id, summary, monthly.cast(series_schema(outputs)))
+    monthly = pl.concat(series) if series else pl.DataFrame(schema=series_schema())
+    return TaskResult(task.task_id, summary, monthly.cast(series_schema()))
 
 
 def first_non_finite(frame: pl.DataFrame) -> str | None:

@@ -245,3 +245,26 @@ def test_a_cluster_whose_last_worker_dies_ends_the_session_then_resumes(tmp_path
         if first_worker is not None:
             stop(first_worker)
         stop(scheduler)
+
+
+@pytest.mark.timeout(60)
+def test_every_metric_is_stored_so_a_new_output_is_an_analysis_not_a_rerun(finished, tmp_path):
+    from dataclasses import replace
+
+    from aiecosim.experiments.analysis import load_sweep
+    from aiecosim.model.metrics import TABLE
+
+    out, (runs, series) = finished
+    assert {m.name for m in TABLE} <= set(series.columns)
+    sweep = load_sweep(out)
+    assert set(sweep.metrics) == {m.name for m in TABLE}
+    # The rule that summarises a new metric is the one that summarised the outputs.
+    without = replace(sweep, runs=sweep.runs.drop("innovation"),
+                      manifest={**sweep.manifest, "outputs": ["hhi", "misuse_harm"]})
+    again = without.with_metrics(["innovation"]).runs.select("run", "innovation")
+    assert again.equals(sweep.runs.select("run", "innovation"))
+    report = run_cli("report", out, "--metric", "labs_open_share", "--out", tmp_path / "r.html")
+    assert report.returncode == 0, report.stderr
+    assert "fig-bands-labs_open_share" in (tmp_path / "r.html").read_text()
+    wrong = run_cli("report", out, "--metric", "labs_open_shar")
+    assert wrong.returncode == 2 and "did you mean 'labs_open_share'" in wrong.stderr

@@ -52,7 +52,7 @@ def _provenance(sweep) -> html.Div:
 
 def figures(folder: Path, metric: str) -> list:
     """The report's figures of one metric: bands over time, phase diagram, sensitivity."""
-    sweep = load_sweep(folder)
+    sweep = load_sweep(folder).with_metrics([metric])
     if not len(sweep.ok_runs):
         return [html.P("No successful runs yet: nothing to plot.", className="small")]
     graphs = [plot_bands(time_bands(sweep, [metric]), metric)]
@@ -77,8 +77,9 @@ def register(app, results_dir: Path) -> None:
             sweep = load_sweep(results_path(typed, results_dir))
         except (ValueError, ScenarioError) as exc:
             return dbc.Alert(str(exc), color="danger", id="results-error", className="py-2"), [], None
-        outputs = list(sweep.outputs)
-        return _provenance(sweep), outputs, outputs[0] if outputs else None
+        # The design's outputs first, then every other metric whose series the folder keeps.
+        metrics = sweep.metrics
+        return _provenance(sweep), metrics, sweep.outputs[0] if sweep.outputs else None
 
     @app.callback(Output("results-figures", "children"), Input("results-metric", "value"),
                   Input("results-folder", "value"))

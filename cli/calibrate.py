@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from aiecosim.cli.run import MAX_SEED
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -25,7 +27,8 @@ def register(app: typer.Typer) -> None:
         epsilon: Annotated[float, typer.Option(
             min=0.0, help="Final threshold: the RMS miss in half-intervals (1 = at the "
                           "observations' interval edges).")] = 1.0,
-        seed: Annotated[int, typer.Option(help="Seeds every draw of the calibration.")] = 0,
+        seed: Annotated[int, typer.Option(
+            min=0, max=MAX_SEED, help="Seeds every draw of the calibration.")] = 0,
         keys: Annotated[Optional[str], typer.Option(
             help="Comma-separated priors to refine [default: those a screen of prior worlds "
                  "finds the observations inform]; the rest are drawn from their priors.")] = None,

@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from aiecosim.cli.run import MAX_SEED
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -17,7 +19,7 @@ def register(app: typer.Typer) -> None:
             help="Posterior file [default: the shipped calibration/posterior-2023.parquet].")]
         = None,
         worlds: Annotated[int, typer.Option(min=1, max=100_000, help="Worlds drawn.")] = 200,
-        seed: Annotated[int, typer.Option(help="Seeds the draw of worlds.")] = 1,
+        seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Seeds the draw of worlds.")] = 1,
         observations: Annotated[Optional[Path], typer.Option(
             help="Held-out file [default: the shipped calibration/hindcast-2024-25.toml].")]
         = None,

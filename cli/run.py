@@ -19,11 +19,16 @@ from aiecosim.model.overrides import load_with_overrides, parse_sets
 __all__ = ["write_atomically", "register"]
 
 
+# numpy's generators take seeds from 0; the series' seed column is a signed 64-bit integer.
+MAX_SEED = 2**63 - 1
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def run(
         scenario: Annotated[str, typer.Argument(help="Scenario TOML file, or a shipped scenario's name.")],
-        seed: Annotated[Optional[int], typer.Option(help="Random seed [default: 1].")] = None,
+        seed: Annotated[Optional[int], typer.Option(
+            min=0, max=MAX_SEED, help="Random seed [default: 1].")] = None,
         seeds: Annotated[Optional[int], typer.Option(
             min=1, max=10_000, help="Run seeds 1..N; the summary shows means and 95% intervals.")] = None,
         set_: Annotated[Optional[list[str]], typer.Option(

@@ -55,6 +55,8 @@ OPTION_MISTAKES = {
                         ["labs.open-bigtek.openness", "did you mean 'open-bigtech'"]),
     "seed-and-seeds": (["--seed", "3", "--seeds", "2"], ["--seeds", "found both"]),
     "zero-seeds": (["--seeds", "0"], ["--seeds"]),
+    "negative-seed": (["--seed", "-1"], ["--seed", "greater than or equal to 0"]),
+    "seed-past-int64": (["--seed", str(2**63)], ["--seed", "less than or equal to"]),
 }
 
 

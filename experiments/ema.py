@@ -166,7 +166,7 @@ def executor_evaluator(model, executor: Executor, seed: int = 1,
             executor.start().result()
 
         def finalize(self):
-            pass
+            """Nothing to release: the executor belongs to the caller, who closes it."""
 
         def evaluate_experiments(self, experiments, callback, **kwargs):
             experiments = list(experiments)

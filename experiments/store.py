@@ -80,7 +80,8 @@ class SweepStore:
             self._check_same(manifest, points)
             return
         if self.root.exists() and not self.root.is_dir():
-            raise ScenarioError(str(self.root), "", "expected a folder for the results, found a file")
+            raise ScenarioError(str(self.root), "",
+                                "expected a folder for the results, found a file")
         if require_existing:
             raise ScenarioError(str(self.root), "", "no sweep to resume here (no manifest.json); "
                                 "run without --resume to start one")
@@ -104,7 +105,8 @@ class SweepStore:
     def _clean_partial(self) -> None:
         """Remove what a killed session left half done: temporary files, and a task's series
         or index entry without its summary."""
-        for folder in (self.root, self.runs_dir, self.series_dir, self.index_dir, self.sessions_dir):
+        for folder in (self.root, self.runs_dir, self.series_dir, self.index_dir,
+                       self.sessions_dir):
             for tmp in folder.glob(f".*{TMP_SUFFIX}"):
                 tmp.unlink(missing_ok=True)
         done = {f.stem for f in self._files(self.runs_dir)}
@@ -145,12 +147,16 @@ class SweepStore:
         write_atomically(self.series_dir / name, series.write_parquet)
         with staged(self.runs_dir / name) as tmp:
             summary.write_parquet(tmp)
-            self._write_entry(task_id, tmp)
+            self._write_entry(task_id, tmp, summary["run"].to_list())
         if self._audit is not None:
             self._audit.good.append(task_id)
 
-    def _write_entry(self, task_id: str, summary_file: Path) -> None:
-        run_ids = pl.read_parquet(summary_file, columns=["run"])["run"].to_list()
+    def _write_entry(self, task_id: str, summary_file: Path,
+                     run_ids: list[int] | None = None) -> None:
+        """Index a task's parts; ``run_ids`` when the caller holds them, else read back (a
+        folder from before the index)."""
+        if run_ids is None:
+            run_ids = pl.read_parquet(summary_file, columns=["run"])["run"].to_list()
         entry = index_entry(task_id, run_ids, summary_file, self.series_dir / f"{task_id}.parquet")
         write_json(self.index_dir / f"{task_id}.json", entry)
 
@@ -177,7 +183,8 @@ class SweepStore:
         try:
             manifest = json.loads(self.manifest_file.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ScenarioError(str(self.manifest_file), "", f"unreadable manifest: {exc}") from None
+            raise ScenarioError(str(self.manifest_file), "",
+                                f"unreadable manifest: {exc}") from None
         if not isinstance(manifest, dict):
             raise ScenarioError(str(self.manifest_file), "", "expected a JSON object, found "
                                 f"{type(manifest).__name__}; was the file edited?")

@@ -35,7 +35,8 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[Optional[int], typer.Option(min=1, help="Local Dask workers "
                                                        "[default: one per core].")] = None,
         scheduler: Annotated[Optional[str], typer.Option(
-            help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.")] = None,
+            help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786, or a "
+                 "cluster file for SLURM, PBS and other queues, e.g. slurm.yaml.")] = None,
         fresh: Annotated[bool, typer.Option(help="Discard a started calibration at --out.")]
         = False,
         doc: Annotated[Optional[Path], typer.Option(

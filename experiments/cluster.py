@@ -11,6 +11,7 @@ import os
 from contextlib import contextmanager
 from typing import Iterator
 
+from aiecosim.experiments.jobqueue import is_cluster_file, read_cluster_file, start_cluster
 from aiecosim.model.errors import ScenarioError
 
 CONNECT_TIMEOUT = "10s"
@@ -87,16 +88,40 @@ def _connected(workers: int | None, scheduler: str | None, worker_wait: float) -
             finally:
                 client.close()
         return
+    if is_cluster_file(scheduler):  # a batch-queue cluster described by a file
+        with _job_queue_client(read_cluster_file(scheduler), worker_wait) as client:
+            yield client
+        return
     client = _connect(scheduler)
     try:
-        try:
-            client.wait_for_workers(1, timeout=worker_wait)
-        except TimeoutError:
-            raise ScenarioError("--scheduler", scheduler, "the scheduler has no workers "
-                                f"(waited {worker_wait:g} s; see --worker-wait)") from None
+        _wait_for_a_worker(client, "--scheduler", scheduler, worker_wait)
         yield client
     finally:
         client.close()
+
+
+@contextmanager
+def _job_queue_client(spec, worker_wait: float) -> Iterator:
+    from distributed import Client
+
+    cluster = start_cluster(spec)
+    try:
+        client = Client(cluster, set_as_default=False)
+        try:
+            _wait_for_a_worker(client, spec.source, "jobs", worker_wait)
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+def _wait_for_a_worker(client, source: str, key: str, worker_wait: float) -> None:
+    try:
+        client.wait_for_workers(1, timeout=worker_wait)
+    except TimeoutError:
+        raise ScenarioError(source, key, "the scheduler has no workers "
+                            f"(waited {worker_wait:g} s; see --worker-wait)") from None
 
 
 def _connect(scheduler: str):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import atexit
 import threading
 
-from aiecosim.experiments.executor import MAX_CACHED_RUNS, Executor
+from aiecosim.experiments.executor import MAX_CACHED_BYTES, MAX_CACHED_RUNS, Executor
 
 _shared: Executor | None = None
 _shared_lock = threading.Lock()
@@ -23,6 +23,7 @@ def shared() -> Executor:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = Executor("process-pool", cache=MAX_CACHED_RUNS)
+            _shared = Executor("process-pool", cache=MAX_CACHED_RUNS,
+                               cache_bytes=MAX_CACHED_BYTES)
             atexit.register(_shared.close)
         return _shared

@@ -22,6 +22,9 @@ from aiecosim.model import Scenario
 Pair = tuple[Scenario, int]
 Key = tuple[str, int]
 MAX_CACHED_RUNS = 4000  # a 120-month run is about 30 kB: at most about 120 MB
+# The dashboard's cache is bounded by memory: runs of a long horizon, or of a design that stores
+# more, are bigger, and a count would let them grow it without limit.
+MAX_CACHED_BYTES = 256 * 1024 * 1024
 
 
 def stack(frames: Sequence[pl.DataFrame], seeds: Sequence[int]) -> pl.DataFrame:
@@ -39,15 +42,20 @@ class Executor:
         scheduler: address of an existing Dask scheduler (dask backend).
         client: an existing Dask client to use (dask backend; not closed by ``close``).
         cache: finished runs kept, least recently used dropped first; 0 keeps none.
+        cache_bytes: also drop the least recently used runs while the kept frames take more
+            memory than this (polars' estimate; 0: no bound by memory).
 
     Thread-safe. Usable as a context manager, which closes the backend on exit.
     """
 
     def __init__(self, backend: str = "in-process", *, workers: int | None = None,
-                 scheduler: str | None = None, client=None, cache: int = 0) -> None:
+                 scheduler: str | None = None, client=None, cache: int = 0,
+                 cache_bytes: int = 0) -> None:
         self.backend_name = backend
         self._backend = make_backend(backend, workers, scheduler, client)
         self.max_cached = cache
+        self.max_cached_bytes = cache_bytes
+        self.cached_bytes = 0  # estimated size of the frames kept
         # Re-entrant: a run that is finished at once settles in the submitting thread.
         self._lock = threading.RLock()
         self._done: OrderedDict[Key, pl.DataFrame] = OrderedDict()
@@ -163,10 +171,14 @@ class Executor:
         """Keep a finished run first, then wake its waiters: they may look it up at once."""
         with self._lock:
             self._pending.pop(key, None)
-            if error is None and self.max_cached > 0:
+            if error is None and self.max_cached > 0 and key not in self._done:
                 self._done[key] = frame
-                while len(self._done) > self.max_cached:
-                    self._done.popitem(last=False)
+                self.cached_bytes += frame.estimated_size()
+                while len(self._done) > self.max_cached or (
+                        self.max_cached_bytes and self.cached_bytes > self.max_cached_bytes
+                        and len(self._done) > 1):
+                    _, dropped = self._done.popitem(last=False)
+                    self.cached_bytes -= dropped.estimated_size()
         if error is None:
             placeholder.set_result(frame)
         else:
@@ -176,6 +188,7 @@ class Executor:
         """Forget the finished runs kept (runs under way are not affected)."""
         with self._lock:
             self._done.clear()
+            self.cached_bytes = 0
 
     def close(self) -> None:
         self._backend.close()

@@ -108,6 +108,17 @@ def test_a_cached_run_is_returned_without_recomputing(short, pairs):
         assert executor.computed == 2 and executor.cached(short, 1) is None
 
 
+def test_the_cache_is_bounded_by_memory_as_well_as_by_count(short, pairs):
+    one_run = Executor("in-process").evaluate(pairs[:1])[0].estimated_size()
+    with Executor("in-process", cache=1000, cache_bytes=int(2.5 * one_run)) as executor:
+        executor.evaluate(pairs[:3])  # three runs' frames would take 3x: the oldest goes
+        assert executor.cached(short, 1) is None
+        assert executor.cached(short, 2) is not None and executor.cached(short, 3) is not None
+        assert executor.cached_bytes == 2 * one_run <= executor.max_cached_bytes
+        executor.clear()
+        assert executor.cached_bytes == 0
+
+
 @pytest.mark.timeout(120)
 def test_threads_asking_for_the_same_runs_share_them(pairs, expected):
     with Executor("process-pool", workers=2, cache=100) as executor:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,6 +13,26 @@ from typing import Annotated, Optional
 import typer
 
 from aiecosim.dashboard.sources import SCENARIOS
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds, or a host this machine cannot bind, as one line;
+    the web server itself would print two lines and exit 1 after the app had started."""
+    from aiecosim.model.errors import ScenarioError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as werkzeug chooses
+    try:
+        address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)[0][4]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As the server binds: a port a closed server left in TIME_WAIT is free to reuse.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRINUSE:
+            raise ScenarioError("--port", str(port), f"in use by another program on {host}; "
+                                "stop it or choose another port with --port N") from None
+        raise ScenarioError("--host", host, f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -26,12 +48,14 @@ def register(app: typer.Typer) -> None:
             help="Folder of scenario files the picker offers.")] = SCENARIOS,
     ) -> None:
         """Serve the interactive dashboard for exploring policy levers."""
-        from aiecosim.dashboard.app import create_app
+        from aiecosim.model.errors import ScenarioError
 
         if not scenarios.is_dir():
-            from aiecosim.model.errors import ScenarioError
-
             raise ScenarioError(str(scenarios), "", "expected a folder of scenario files")
+        _check_port(host, port)  # before the app and its run pool start
+
+        from aiecosim.dashboard.app import create_app
+
         web = create_app(scenarios_dir=scenarios, results_dir=results, warm=True)
         # A plain `kill` should clean up like Ctrl+C: exit through atexit, which stops the pool.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -8,11 +8,12 @@ benchmarks, model), and none of them imports it. Commands import their layer whe
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import typer
 
-from aiecosim.model.errors import ScenarioError
+from aiecosim.model.errors import ScenarioError, one_line
 
 app = typer.Typer(
     name="aiecosim",
@@ -21,6 +22,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+# OS errors no change to the command cures (the disk is full, the machine is out of memory or
+# file handles): the environment failed, not the input, so they exit 1, not 2.
+ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM,
+                                errno.EMFILE, errno.ENFILE})
 
 COMMANDS = ("run", "sweep", "calibrate", "hindcast", "scenario", "findings", "dashboard", "bench")
 
@@ -47,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(f"aiecosim: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # an output folder read-only or a file, a full disk
+        if exc.errno is None:  # raised by code, not by a system call: a bug keeps its traceback
+            raise
+        print(f"aiecosim: {os_error_line(exc)}", file=sys.stderr)
+        return 1 if exc.errno in ENVIRONMENT_ERRNOS else 2
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         if type(exc).__name__ == "NoArgsIsHelpError":
             print(exc.format_message())
@@ -58,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     return result if isinstance(result, int) else 0
+
+
+def os_error_line(exc: OSError) -> str:
+    """The path or paths an OS error concerns and the system's reason, as one line."""
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    reason = exc.strerror or str(exc)
+    return one_line(f"{' -> '.join(paths)}: {reason}" if paths else reason)
 
 
 def run() -> None:

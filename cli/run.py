@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from aiecosim.experiments.atomic import write_atomically
+from aiecosim.cli.main import ENVIRONMENT_ERRNOS
+from aiecosim.experiments.atomic import check_writable, write_atomically
 from aiecosim.experiments.executor import Executor
 from aiecosim.model.catalogue import find_scenario
 from aiecosim.experiments.run_record import SUFFIXES, provenance, write_frame
@@ -53,6 +54,8 @@ def register(app: typer.Typer) -> None:
                                 "each world brings its own seed")
         if out is not None and out.suffix not in SUFFIXES:
             raise ScenarioError("--out", str(out), "expected a .parquet or .csv file name")
+        if out is not None:
+            check_writable("--out", out)  # before simulating, not after
         path = find_scenario(scenario)
         sc = load_with_overrides(path, set_)
         if posterior is not None:
@@ -75,4 +78,6 @@ def register(app: typer.Typer) -> None:
             try:
                 write_frame(frame, out, info)
             except OSError as exc:
+                if exc.errno in ENVIRONMENT_ERRNOS:  # a full disk: the machine's, exit 1
+                    raise
                 raise ScenarioError("--out", str(out), f"cannot write: {exc.strerror or exc}") from None

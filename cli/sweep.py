@@ -18,6 +18,9 @@ from rich.console import Console
 from aiecosim.model.errors import ScenarioError
 
 SHOWN_ERRORS = 5
+# Runs a sweep may plan unless --max-runs says more: a million baseline runs is days on a
+# cluster, and the run plan alone holds one entry per run in memory.
+MAX_RUNS = 1_000_000
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +32,8 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[Optional[int], typer.Option(
             min=1, help="Worker processes of the local Dask cluster (default: one per core).")] = None,
         scheduler: Annotated[Optional[str], typer.Option(
-            help="Address of a running Dask scheduler, e.g. tcp://host:8786 (default: "
+            help="Address of a running Dask scheduler, e.g. tcp://host:8786, or a cluster "
+                 "file for SLURM, PBS and other queues, e.g. slurm.yaml (default: "
                  "$DASK_SCHEDULER_ADDRESS unless --workers is given, else a local cluster).")] = None,
         resume: Annotated[bool, typer.Option(
             help="Only continue a sweep already in --out (rerunning resumes anyway).")] = False,
@@ -38,12 +42,22 @@ def register(app: typer.Typer) -> None:
         worker_wait: Annotated[float, typer.Option(
             min=0.1, help="Seconds to wait when the cluster has no worker, at the start or midway, "
                           "before ending the session (rerun to resume).")] = 60.0,
+        max_runs: Annotated[int, typer.Option(
+            min=1, help="Refuse a design of more runs (points x seeds) than this.")] = MAX_RUNS,
     ) -> None:
         """Run DESIGN's runs that are not yet in --out, streaming results to parquet files."""
+        from aiecosim.experiments.atomic import check_writable
         from aiecosim.experiments.experiment import load_experiment
         from aiecosim.experiments.runner import run_sweep
 
         experiment = load_experiment(design, quick=quick)
+        n_points, n_runs = experiment.count_runs()  # counted, so nothing big is built first
+        if n_runs > max_runs:
+            raise ScenarioError(experiment.source, "", f"expected at most {max_runs:,} runs, "
+                                f"found {n_runs:,} runs ({n_points:,} points x "
+                                f"{experiment.design.seeds:,} seeds); make the design smaller "
+                                f"or pass --max-runs {n_runs}")
+        check_writable("--out", out, folder=True)
         if scheduler and workers:
             raise ScenarioError("--workers", str(workers), "sets the size of a local cluster; "
                                 "with --scheduler the cluster's own workers run the sweep")
@@ -76,6 +90,9 @@ def register(app: typer.Typer) -> None:
         against: Annotated[Optional[Path], typer.Option(
             help="Another sweep folder to compare with (another design or scenario).")] = None,
     ) -> None:
+        figures: Annotated[Optional[Path], typer.Option(
+            help="Also write every figure of a sweep's report into this folder as PNG and SVG "
+                 "(drawn in Chromium).")] = None,
         """Write a self-contained HTML report of a sweep folder."""
         from aiecosim.experiments.report import write_report
 
@@ -83,10 +100,11 @@ def register(app: typer.Typer) -> None:
             raise ScenarioError("--out", str(out), "expected an .html file name")
         from aiecosim.experiments.store import SweepStore
 
-        path = write_report(results, out, x=x, y=y, metrics=metric, against=against)
+        path = write_report(results, out, x=x, y=y, metrics=metric, against=against,
+                            figures=figures)
         for line in SweepStore(results).warnings():
             print(f"aiecosim: warning: {line}", file=sys.stderr)
-        print(f"report written to {path}")
+        print(f"report written to {path}" + (f"; figures in {figures}" if figures else ""))
 
 
 def _print_outcome(name: str, out: Path, outcome) -> None:

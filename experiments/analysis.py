@@ -18,11 +18,13 @@ import polars as pl
 from aiecosim.experiments.experiment import Variable
 from aiecosim.experiments.design import Design
 from aiecosim.experiments.sampling import salib_problem, sample_matrix
-from aiecosim.experiments.stats import difference, seed_bands
+from aiecosim.experiments.stats import difference, mean_interval, seed_bands
 from aiecosim.experiments.store import SweepStore
 
 MAX_LEVELS = 12   # a lever with more distinct values than this is binned in a phase diagram
 PHASE_BINS = 6  # 6 x 6 cells: a few hundred sampled points give several per cell
+MARGINAL_BINS = 8  # bins of equal counts along one sampled lever
+MAX_LINES = 6  # more points than this and a time series pools them into one band
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,10 @@ def point_means(sweep: Sweep, metrics: list[str]) -> pl.DataFrame:
     return sweep.points.join(bands, on="point", how="inner").sort("point")
 
 
-def time_bands(sweep: Sweep, metrics: list[str], max_lines: int = 6) -> dict[str, pl.DataFrame]:
+def time_bands(sweep: Sweep, metrics: list[str],
+               max_lines: int = MAX_LINES) -> dict[str, pl.DataFrame]:
     """Monthly means and 95% bands over seeds: one frame per point when there are few points,
-    else one frame over every run (label "all runs")."""
+    else one frame over every run (label "all runs": its band is over points and seeds)."""
     series = sweep.series(metrics)
     if len(sweep.points) > max_lines:
         return {"all runs": seed_bands(series, metrics, by=("step",))}
@@ -101,6 +104,32 @@ def time_bands(sweep: Sweep, metrics: list[str], max_lines: int = 6) -> dict[str
     labels = dict(sweep.points.select("point", "label").iter_rows())
     return {labels[p]: bands.filter(pl.col("point") == p)
             for p in sorted(bands["point"].unique().to_list())}
+
+
+def marginal_means(means: pl.DataFrame, lever: str, metric: str,
+                   bins: int = MARGINAL_BINS) -> pl.DataFrame:
+    """How ``metric`` moves along one sampled lever, the others averaged over their samples.
+
+    Points (one row each, ``{metric}_mean`` over its seeds) are cut into ``bins`` groups of
+    equal counts by the lever's value, so no group is empty; each gives the lever's mean in it
+    (``x``), the metric's mean over its points and a 95% t interval over them (``mean``,
+    ``lo``, ``hi``), and its number of points ``n``. This is the marginal mean of the sample, not
+    a fitted model's partial dependence: with levers sampled independently (LHS, Sobol,
+    Morris) the two agree in expectation.
+    """
+    frame = means.select(pl.col(lever).cast(pl.Float64), pl.col(f"{metric}_mean")).drop_nulls()
+    order = frame.sort(lever)
+    groups = np.array_split(np.arange(order.height), min(bins, order.height))
+    rows = []
+    for index in groups:
+        if not index.size:
+            continue
+        part = order[int(index[0]):int(index[-1]) + 1]
+        estimate = mean_interval(part[f"{metric}_mean"].to_numpy())
+        rows.append({"x": float(part[lever].mean()), "mean": estimate.mean, "lo": estimate.lo,
+                     "hi": estimate.hi, "n": estimate.n})
+    return pl.DataFrame(rows, schema={"x": pl.Float64, "mean": pl.Float64, "lo": pl.Float64,
+                                      "hi": pl.Float64, "n": pl.Int64})
 
 
 def phase_grid(means: pl.DataFrame, x: str, y: str, metric: str,

@@ -12,6 +12,23 @@ from typing import Any, Iterator
 TMP_SUFFIX = ".tmp"  # temporary files are ``.NAME.<random>.tmp`` beside their target
 
 
+def check_writable(option: str, path: Path, folder: bool = False) -> None:
+    """Refuse, as one line naming ``option``, an output ``path`` (a file, or with ``folder`` a
+    folder) that cannot be written: the nearest existing folder at or above it is a file or is
+    not writable. Commands call this before their work, so a mistake costs no runs."""
+    from aiecosim.model.errors import ScenarioError
+
+    given, path = str(path), Path(path).absolute()
+    here = next((p for p in ([path] if folder else []) + list(path.parents) if p.exists()), None)
+    if here is None:
+        return
+    if not here.is_dir():
+        raise ScenarioError(option, given, f"expected a folder at {here}, found a file")
+    if not os.access(here, os.W_OK | os.X_OK):
+        raise ScenarioError(option, given, f"cannot write in {here}: permission denied; "
+                            "choose another folder")
+
+
 def write_atomically(path: Path, write) -> None:
     """Call ``write(tmp_path)`` and rename into place, so no half-written file is ever seen."""
     with staged(path) as tmp:

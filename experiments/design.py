@@ -39,7 +39,7 @@ RANGE_KEYS = frozenset({"values", "labels", "min", "max", "levels"})
 class Range(BaseModel):
     """How one scenario key varies: listed ``values``, or ``min``/``max`` (with ``levels`` on a grid)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # strict: levels = "5" is an error
 
     values: list[Any] | None = Field(None, min_length=1, max_length=10_000,
                                      description="The values a grid takes, in order.")
@@ -53,7 +53,8 @@ class Range(BaseModel):
 class Design(BaseModel):
     """A validated design file; see the module docstring for the layout."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict, like the scenario schema: seeds = "3" or seeds = true is an error, not a 3 or a 1.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = Field(..., min_length=1, max_length=120, description="Name of the design.")
     description: str = Field("", max_length=4000, description="The question it serves.")

@@ -133,6 +133,13 @@ class Experiment:
                 out.update(self.design.variants[value] if key == VARIANT else {key: value})
         return out
 
+    def count_runs(self) -> tuple[int, int]:
+        """(points, runs) of the design, counted without building its points."""
+        from aiecosim.experiments.sampling import count_points
+
+        n_points = count_points(self.design, self.variables)
+        return n_points, n_points * self.design.seeds
+
     def points_frame(self, points: list[dict[str, Any]]) -> pl.DataFrame:
         """One row per point: ``point``, ``label`` and a column per lever."""
         return points_frame(points, self.variables)

@@ -18,10 +18,13 @@ from plotly.offline import get_plotlyjs
 
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.scenario_io import unknown_key_message
-from aiecosim.experiments.analysis import (Sweep, compare, load_sweep, phase_grid, point_means,
-                                  sensitivity, time_bands)
-from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from aiecosim.experiments.analysis import (MAX_LINES, Sweep, compare, load_sweep,
+                                            marginal_means, phase_grid, point_means,
+                                            sensitivity, time_bands)
+from aiecosim.experiments.figures import (plot_bands, plot_heatmap, plot_marginal, plot_samples,
+                                          plot_sensitivity, write_images)
 from aiecosim.experiments.stats import seed_bands
+from aiecosim.model.metrics import label as metric_label
 
 MAX_FAILED_ROWS = 50
 STYLE = """
@@ -34,18 +37,27 @@ th { background: #f4f4f4; } .note { color: #666; } .figure { margin-bottom: 1rem
 
 def write_report(root: str | Path, out: str | Path | None = None, *, x: str | None = None,
                  y: str | None = None, metrics: list[str] | None = None,
-                 against: str | Path | None = None) -> Path:
-    """Write the report of sweep folder ``root`` (default ``root/report.html``); return its path."""
+                 against: str | Path | None = None, figures: str | Path | None = None) -> Path:
+    """Write the report of sweep folder ``root`` (default ``root/report.html``); return its path.
+
+    ``figures``: a folder to write every figure of the page into as PNG and SVG, for a paper.
+    """
     from aiecosim.experiments.atomic import write_atomically
 
     target = Path(out) if out is not None else Path(root) / "report.html"
-    page = build_report(root, x=x, y=y, metrics=metrics, against=against)
+    shown: dict = {}
+    page = build_report(root, x=x, y=y, metrics=metrics, against=against, shown=shown)
+    if figures is not None:
+        write_images(shown, figures)
     write_atomically(target, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return target
 
 
 def build_report(root: str | Path, *, x: str | None = None, y: str | None = None,
-                 metrics: list[str] | None = None, against: str | Path | None = None) -> str:
+                 metrics: list[str] | None = None, against: str | Path | None = None,
+                 shown: dict | None = None) -> str:
+    """The report's HTML; ``shown`` (when given) collects each figure by its div id."""
+    shown = shown if shown is not None else {}
     sweep = load_sweep(root)
     metrics = _checked_metrics(sweep, metrics)
     sweep = sweep.with_metrics(metrics)
@@ -58,12 +70,17 @@ def build_report(root: str | Path, *, x: str | None = None, y: str | None = None
     if not len(sweep.ok_runs):
         body.append('<p class="note">No successful runs yet: nothing to plot.</p>')
     else:
-        body.append(_section("Time series (mean and 95% band over seeds)",
-                             _time_series(sweep, metrics), "time-series"))
-        body.append(_section("Phase diagrams", _phase(sweep, metrics, x, y), "phase-diagrams"))
+        pooled = len(sweep.points) > MAX_LINES
+        over = f"every point and seed ({len(sweep.points)} points pooled)" if pooled else "seeds"
+        body.append(_section(f"Time series (mean and 95% band over {over})",
+                             _time_series(sweep, metrics, shown, pooled), "time-series"))
+        sampled = sweep.manifest["design"]["method"] != "grid"
+        body.append(_section("Samples and marginal means" if sampled else "Phase diagrams",
+                             _phase(sweep, metrics, x, y, shown, sampled), "phase-diagrams"))
         if sweep.manifest["design"]["method"] in ("sobol", "morris"):
-            body.append(_section("Sensitivity", _sensitivity(sweep, metrics), "sensitivity"))
-        body.append(_comparison(sweep, other, metrics))
+            body.append(_section("Sensitivity", _sensitivity(sweep, metrics, shown),
+                                 "sensitivity"))
+        body.append(_comparison(sweep, other, metrics, shown))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{_e(title)}</title><style>{STYLE}</style>"
             f"<script type=\"text/javascript\">{get_plotlyjs()}</script></head>\n<body>\n"
@@ -141,40 +158,52 @@ def _failures(sweep: Sweep) -> str:
                     "failed-runs")
 
 
-def _time_series(sweep: Sweep, metrics: list[str]) -> str:
+def _time_series(sweep: Sweep, metrics: list[str], shown: dict, pooled: bool) -> str:
     bands = time_bands(sweep, metrics)
-    return "".join(_figure(plot_bands(bands, m), f"fig-bands-{m}") for m in metrics)
+    band = "95% band over points and seeds" if pooled else "95% band over seeds"
+    return "".join(_figure(plot_bands(bands, m, band=band), f"fig-bands-{m}", shown)
+                   for m in metrics)
 
 
-def _phase(sweep: Sweep, metrics: list[str], x: str | None, y: str | None) -> str:
+def _phase(sweep: Sweep, metrics: list[str], x: str | None, y: str | None, shown: dict,
+           sampled: bool) -> str:
     levers = [v.key for v in sweep.variables if v.numeric]
     for name, key in (("--x", x), ("--y", y)):
         if key is not None and key not in levers:
             raise ScenarioError(name, key, unknown_key_message(key, levers))
     x = x or next((k for k in levers if k != y), None)
     y = y or next((k for k in levers if k != x), None)
-    if x is None or y is None or x == y:
+    two = x is not None and y is not None and x != y
+    if sampled and levers:  # every sample where it was drawn, and each lever's marginal means
+        means = point_means(sweep, metrics)
+        note = ('<p class="note">Each point is one sample of the design, coloured by its mean '
+                'over seeds; the curves average over the other levers\' samples.</p>')
+        return note + "".join(
+            (_figure(plot_samples(means, x, y, m), f"fig-samples-{m}", shown) if two else "")
+            + _figure(plot_marginal({k: marginal_means(means, k, m) for k in levers}, m),
+                      f"fig-marginal-{m}", shown)
+            for m in metrics)
+    if not two:
         return '<p class="note">A phase diagram needs two numeric levers; this design varies ' \
                f"{len(levers)}.</p>"
     means = point_means(sweep, metrics)
-    note = ""
-    if len(levers) > 2:
-        note = '<p class="note">Other levers are averaged over.</p>'
-    return note + "".join(_figure(plot_heatmap(phase_grid(means, x, y, m), x, y, m), f"fig-phase-{m}")
-                          for m in metrics)
+    note = '<p class="note">Other levers are averaged over.</p>' if len(levers) > 2 else ""
+    return note + "".join(_figure(plot_heatmap(phase_grid(means, x, y, m), x, y, m),
+                                  f"fig-phase-{m}", shown) for m in metrics)
 
 
-def _sensitivity(sweep: Sweep, metrics: list[str]) -> str:
+def _sensitivity(sweep: Sweep, metrics: list[str], shown: dict) -> str:
     parts = []
     for m in metrics:
         try:
-            parts.append(_figure(plot_sensitivity(sensitivity(sweep, m), m), f"fig-sensitivity-{m}"))
+            parts.append(_figure(plot_sensitivity(sensitivity(sweep, m), m),
+                                 f"fig-sensitivity-{m}", shown))
         except ValueError as exc:
             parts.append(f'<p class="note">{_e(m)}: {_e(str(exc))}</p>')
     return "".join(parts)
 
 
-def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str]) -> str:
+def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str], shown: dict) -> str:
     runs = sweep.ok_runs
     if other is not None:
         name_a, name_b = sweep.manifest["name"], other.manifest["name"]
@@ -182,7 +211,7 @@ def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str]) -> str:
         shared = [m for m in metrics if m in other.outputs]
         figures = "".join(_figure(plot_bands(
             {name_a: seed_bands(sweep.series([m]), [m]), name_b: seed_bands(other.series([m]), [m])},
-            m), f"fig-compare-{m}") for m in shared)
+            m), f"fig-compare-{m}", shown) for m in shared)
     elif len(sweep.points) == 2:
         labels = sweep.points["label"].to_list()
         name_a, name_b = labels
@@ -191,7 +220,7 @@ def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str]) -> str:
     else:
         return ""
     table = compare(a, b, shared)
-    rows = [(r["metric"], _num(r["mean_a"]), _num(r["mean_b"]), _num(r["difference"]),
+    rows = [(metric_label(r["metric"]), _num(r["mean_a"]), _num(r["mean_b"]), _num(r["difference"]),
              f"{_num(r['diff_lo'])} to {_num(r['diff_hi'])}", f"{r['runs_a']} / {r['runs_b']}")
             for r in table.iter_rows(named=True)]
     header = ["metric", f"A: {name_a}", f"B: {name_b}", "B - A", "95% interval", "runs A / B"]
@@ -211,10 +240,13 @@ def _kinds(table: pl.DataFrame) -> str:
 
 
 # -------------------------------------------------------------------------------- helpers
-def _figure(fig, div_id: str) -> str:
-    fig.update_layout(height=420)
+def _figure(fig, div_id: str, shown: dict) -> str:
+    """The figure's HTML, the figure kept in ``shown`` under its id (for --figures)."""
+    fig.update_layout(height=fig.layout.height or 420)
+    shown[div_id] = fig
     inner = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
-                        config={"displaylogo": False, "responsive": True})
+                        config={"displaylogo": False, "responsive": True,
+                                "toImageButtonOptions": {"format": "svg"}})  # for papers
     return f'<div class="figure">{inner}</div>'
 
 

@@ -7,6 +7,7 @@ gives the same points on any machine and at every resume.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,17 @@ def sample_matrix(design: Design, variables) -> np.ndarray:
         # First and total-order indices only: second order would need N*(2D+2) runs.
         return sobol.sample(problem, n, calc_second_order=False, seed=seed)
     return morris.sample(problem, n, num_levels=design.morris_levels, seed=seed)
+
+
+def count_points(design: Design, variables) -> int:
+    """How many points ``sample_points`` would give, by arithmetic alone, so that a design too
+    big to run is refused before its points are built (a grid of 3 levers x 1,000 levels is
+    10^9 dictionaries)."""
+    if design.method == "grid":
+        return math.prod(len(v.grid_values()) for v in variables)
+    # Saltelli's first and total order: N*(D+2); Morris trajectories: N*(D+1); lhs: N.
+    extra = {"lhs": 0, "sobol": len(variables) + 1, "morris": len(variables)}[design.method]
+    return design.samples * (extra + 1)
 
 
 def sample_points(design: Design, variables) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import polars as pl
 from rich.table import Table
 
 from aiecosim.experiments.stats import seed_bands, world_interval
-from aiecosim.model.metrics import SUMMARY_METRICS
+from aiecosim.model.metrics import METRICS, SUMMARY_METRICS
 
 KEY_METRICS: tuple[str, ...] = SUMMARY_METRICS
 
@@ -29,11 +29,16 @@ def summary_table(summary: pl.DataFrame, title: str) -> Table:
     """A rich table with one row per metric and one column per year."""
     table = Table(title=title, title_justify="left")
     table.add_column("metric")
+    table.add_column("unit")
     for year in summary["year"]:
         table.add_column(f"year {year}", justify="right")
     for metric in summary.columns[1:]:
-        table.add_row(metric, *(_fmt(v) for v in summary[metric]))
+        table.add_row(metric, _unit(metric), *(_fmt(v) for v in summary[metric]))
     return table
+
+
+def _unit(metric: str) -> str:
+    return METRICS[metric].unit if metric in METRICS else ""
 
 
 def _fmt(value: float | None) -> str:
@@ -72,11 +77,12 @@ def _bands_table(bands: pl.DataFrame, metrics: tuple[str, ...], title: str, cent
     from the ``{m}_{centre}``, ``{m}_lo`` and ``{m}_hi`` columns."""
     table = Table(title=title, title_justify="left")
     table.add_column("metric")
+    table.add_column("unit")
     for year in bands["year"]:
         table.add_column(f"year {year}", justify="right")
     for m in metrics:
         columns = (bands[f"{m}_{centre}"], bands[f"{m}_lo"], bands[f"{m}_hi"])
-        table.add_row(m, *(cell(*values) for values in zip(*columns)))
+        table.add_row(m, _unit(m), *(cell(*values) for values in zip(*columns)))
     return table
 
 

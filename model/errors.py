@@ -32,6 +32,19 @@ class ScenarioError(ValueError):
         super().__init__(one_line(f"{where}{problem}"))
 
 
+class KeyedError(ValueError):
+    """A check across keys, raised in a model validator, that belongs at one key.
+
+    Pydantic puts a model validator's error at the model itself, so the one line would name no
+    key; ``loc`` is the path of the key at fault below that model, and the reader of the
+    validation error (``model.scenario_io``) appends it.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], problem: str) -> None:
+        self.loc = loc
+        super().__init__(problem)
+
+
 def unknown_key_message(key: str, allowed: list[str]) -> str:
     """The problem of an unknown key: the closest allowed key as a suggestion, else all of them."""
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)

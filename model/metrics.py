@@ -25,6 +25,19 @@ class Metric:
         """The meaning with its unit, for an axis title or a tooltip."""
         return f"{self.meaning} ({self.unit})" if self.unit else self.meaning
 
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The values the unit allows (None: unbounded), so a band drawn over runs stays in
+        them: a normal interval of a share near 0 would otherwise reach below it."""
+        return UNIT_BOUNDS.get(self.unit, (None, None))
+
+
+UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "share": (0.0, 1.0), "0-10,000": (0.0, 10_000.0), "flag": (0.0, 1.0),
+    "firms": (0.0, None), "labs": (0.0, None), "attempts": (0.0, None),
+    "incidents": (0.0, None), "events": (0.0, None), "actors": (0.0, None), "bans": (0.0, None),
+}
+
 
 USD_BN = "USD bn/month"
 
@@ -171,6 +184,12 @@ def label(name: str) -> str:
     """The axis title of a column: its meaning and unit, or the bare name if it is not one."""
     found = METRICS.get(name) or next((m for m in TIME if m.name == name), None)
     return found.label if found is not None else name
+
+
+def bounds(name: str) -> tuple[float | None, float | None]:
+    """The values a column's unit allows; (None, None) for a name that is not a column."""
+    found = METRICS.get(name)
+    return found.bounds if found is not None else (None, None)
 
 
 def _check(subset: tuple[str, ...]) -> tuple[str, ...]:

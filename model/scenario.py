@@ -8,6 +8,7 @@ the file and the key. Figures come from the sources named in each field (gathere
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from aiecosim.model import scenario_io
 from aiecosim.model.catalogue import BASELINE
 from aiecosim.model.migrations import SCHEMA_VERSION
+from aiecosim.model.errors import KeyedError
 from aiecosim.model.params import Section, param
 
 ReleaseMode = Literal["closed", "staged", "api", "open-weights-licensed", "open-weights"]
@@ -180,6 +182,11 @@ class Jurisdiction(Section):
         "generative-AI users in 2023 (prior 25-60%)",
     )
     policy: Policy = Field(default_factory=Policy)
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _home_only() -> list[Jurisdiction]:
@@ -732,7 +739,9 @@ class Lab(Section):
         "first jurisdiction.",
     )
     budget_usd_m: float = param(
-        50.0, "Cost of the lab's flagship training run at the start", unit="USD m", gt=0, le=1e6,
+        50.0, "Cost of the lab's flagship training run at the start, at least USD 10,000 (0.01): "
+        "a smaller run is no frontier lab's, and costs near zero overflow or underflow the "
+        "model's arithmetic (shares of use, the hhi metrics)", unit="USD m", ge=0.01, le=1e6,
         source="AI Index 2024: GPT-4 about $78M, Gemini Ultra about $191M",
     )
     skill: float = param(0.0, "Capability offset from the lab's own methods",
@@ -831,29 +840,38 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
+        # Each check raises at the key at fault (KeyedError), so the one line names it.
         names = [lab.name for lab in self.labs]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"lab names must be unique; repeated: {', '.join(dupes)}")
+            raise KeyedError(("labs",), f"lab names must be unique; repeated: {', '.join(dupes)}")
         places = [j.name for j in self.jurisdictions]
         repeated = sorted({n for n in places if places.count(n) > 1})
         if repeated:
-            raise ValueError(f"jurisdiction names must be unique; repeated: {', '.join(repeated)}")
+            raise KeyedError(("jurisdictions",), "jurisdiction names must be unique; repeated: "
+                             f"{', '.join(repeated)}")
         if sum(j.population_share for j in self.jurisdictions) <= 0:
-            raise ValueError("jurisdictions' population_share must not all be 0")
-        for lab in self.labs:
+            raise KeyedError(("jurisdictions",), "jurisdictions' population_share must not all "
+                             "be 0")
+        for i, lab in enumerate(self.labs):
             if lab.jurisdiction and lab.jurisdiction not in places:
-                raise ValueError(f"lab {lab.name!r} names unknown jurisdiction "
-                                 f"{lab.jurisdiction!r}; jurisdictions are {places}")
+                raise KeyedError(("labs", i, "jurisdiction"),
+                                 f"lab {lab.name!r} names unknown jurisdiction "
+                                 f"{lab.jurisdiction!r}; jurisdictions are {places}"
+                                 f"{_did_you_mean(lab.jurisdiction, places)}")
         for index, place in enumerate(self.jurisdictions):
             target = place.policy.compute_subsidy.safety_target_lab
             hosted = [lab.name for lab in self.labs if self.jurisdiction_of(lab) == index]
             if target and target not in hosted:
-                raise ValueError(f"jurisdiction {place.name!r}: compute_subsidy.safety_target_lab "
-                                 f"names {target!r}, not one of its labs {hosted}")
-        for event in self.events:
+                raise KeyedError((
+                    "jurisdictions", index, "policy", "compute_subsidy", "safety_target_lab"),
+                    f"jurisdiction {place.name!r}: compute_subsidy.safety_target_lab names "
+                    f"{target!r}, not one of its labs {hosted}{_did_you_mean(target, hosted)}")
+        for i, event in enumerate(self.events):
             if event.lab != "*" and event.lab not in names:
-                raise ValueError(f"event names unknown lab {event.lab!r}; labs are {names}")
+                raise KeyedError(("events", i, "lab"), f"event names unknown lab {event.lab!r}; "
+                                 f"labs are {names}, or '*' for every lab"
+                                 f"{_did_you_mean(event.lab, names)}")
         return self
 
     # Dotted keys may name ``policy.<field>``: the field in every jurisdiction (model.keys).

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from aiecosim.model import keys
 from aiecosim.model.catalogue import CATALOGUE
-from aiecosim.model.errors import ScenarioError, unknown_key_message
+from aiecosim.model.errors import KeyedError, ScenarioError, unknown_key_message
 from aiecosim.model.migrations import migrate
 from aiecosim.model.schema_walk import field_names
 
@@ -186,7 +186,7 @@ def validate_mapping(data: dict[str, Any], source: str, schema: type[Model],
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        loc = tuple(exc.errors(include_url=False)[0]["loc"])
+        loc = _loc(exc.errors(include_url=False)[0])
         culprit = _culprit(loc, data, chain) if chain else source
         raise error_line(exc, data, culprit, schema) from None
 
@@ -209,7 +209,7 @@ def spread_shorthands(data: dict[str, Any], source: str, schema: type[Model],
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             err = {**err, "loc": (name, *err["loc"])}
-            culprit = _culprit(tuple(err["loc"]), data, chain) if chain else source
+            culprit = _culprit(_loc(err), data, chain) if chain else source
             raise _error_line(err, data, culprit, table, skip=1) from None
         places = out.get(keys.JURISDICTIONS)
         if not isinstance(places, list) or not places:
@@ -218,6 +218,12 @@ def spread_shorthands(data: dict[str, Any], source: str, schema: type[Model],
             if isinstance(place, dict):
                 place[name] = merge(place.get(name) or {}, shorthand)
     return out
+
+
+def _loc(err: dict[str, Any]) -> tuple[Any, ...]:
+    """Where an error is: pydantic's location, and below it a ``KeyedError``'s own."""
+    raised = (err.get("ctx") or {}).get("error")
+    return (*err["loc"], *raised.loc) if isinstance(raised, KeyedError) else tuple(err["loc"])
 
 
 def _culprit(loc: tuple[Any, ...], merged: dict[str, Any], chain: Chain) -> str:
@@ -267,7 +273,7 @@ def error_line(exc: ValidationError, data: dict[str, Any], source: str,
 def _error_line(err: dict[str, Any], data: dict[str, Any], source: str,
                 schema: type[BaseModel], skip: int = 0) -> ScenarioError:
     """One validation error as a line; ``schema`` is the model at ``loc[skip:]``."""
-    loc = tuple(err["loc"])
+    loc = _loc(err)
     key = keys.from_loc(loc, data)
     kind = err["type"]
     if kind == "extra_forbidden":

@@ -5,6 +5,10 @@ executor and its cache of runs. Here a job runs in a thread of the server proces
 the policy map's runs go to the same pool and cache as Explore's. The job still reports
 progress and its result through diskcache, as Dash expects. A thread cannot be killed: a
 cancelled job stops at its next progress report, which raises ``JobCancelled``.
+
+At most ``max_running`` jobs run at once; later ones wait their turn in order, showing a
+"queued" progress report, so a burst of policy maps cannot take every run of the pool (a job
+cancelled while it waits never starts).
 """
 
 from __future__ import annotations
@@ -19,6 +23,15 @@ from pathlib import Path
 
 import diskcache
 from dash import DiskcacheManager
+
+
+MAX_RUNNING_JOBS = 2  # one per worker of the shared run pool on a two-core server
+QUEUE_POLL_SECONDS = 0.2  # how soon a queued job notices it was cancelled
+
+
+def queued_progress(ahead: int) -> tuple[int, str]:
+    """The progress report of a job waiting for its turn (the policy map's value and label)."""
+    return 0, f"queued: {ahead} ahead"
 
 
 class JobCancelled(Exception):
@@ -39,11 +52,17 @@ _current = threading.local()  # the job the running thread works for
 class ThreadDiskcacheManager(DiskcacheManager):
     """``DiskcacheManager`` whose jobs run in daemon threads of the server process."""
 
-    def __init__(self, cache: diskcache.Cache) -> None:
+    def __init__(self, cache: diskcache.Cache, max_running: int = MAX_RUNNING_JOBS,
+                 queued=queued_progress) -> None:
         super().__init__(cache)
         self._jobs: dict[int, _Job] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._turn = threading.Condition()
+        self._waiting: list[int] = []  # job ids in the order they asked to run
+        self._running = 0
+        self.max_running = max_running
+        self._queued = queued
 
     def make_job_fn(self, fn, progress, key=None):
         if not progress:
@@ -59,15 +78,24 @@ class ThreadDiskcacheManager(DiskcacheManager):
 
             return fn(report, *args, **kwargs)
 
-        return super().make_job_fn(guarded, progress, key)
+        job_fn = super().make_job_fn(guarded, progress, key)
+        job_fn.reports_progress = True  # its queued state can be shown
+        return job_fn
 
     def call_job_fn(self, key, job_fn, args, context):
         job_id, job = next(self._ids), _Job(key)
+        shows_progress = getattr(job_fn, "reports_progress", False)
 
         def work() -> None:
             _current.job = job
             try:
-                job_fn(key, self._make_progress_key(key), args, context)
+                if self._wait_for_turn(job_id, job, key if shows_progress else None):
+                    try:
+                        job_fn(key, self._make_progress_key(key), args, context)
+                    finally:
+                        self._end_turn()
+                else:
+                    job.stopped = True  # cancelled while queued: it never ran
             finally:
                 if job.stopped:  # nobody will ask for its result: leave nothing behind
                     self.clear_cache_entry(key)
@@ -81,6 +109,40 @@ class ThreadDiskcacheManager(DiskcacheManager):
             self._jobs[job_id] = job
         job.thread.start()
         return job_id
+
+    def _wait_for_turn(self, job_id: int, job: _Job, progress_key_of: str | None) -> bool:
+        """Block until fewer than ``max_running`` jobs run and none queued earlier waits;
+        False if the job is cancelled first."""
+        with self._turn:
+            self._waiting.append(job_id)
+            shown = None
+            try:
+                while True:
+                    if job.cancelled.is_set():
+                        return False
+                    ahead = self._waiting.index(job_id) + max(
+                        self._running - self.max_running + 1, 0)
+                    if not ahead:
+                        self._running += 1
+                        return True
+                    if progress_key_of is not None and ahead != shown:
+                        self.handle.set(self._make_progress_key(progress_key_of),
+                                        list(self._queued(ahead)))
+                        shown = ahead
+                    self._turn.wait(QUEUE_POLL_SECONDS)
+            finally:
+                self._waiting.remove(job_id)
+                self._turn.notify_all()
+
+    def _end_turn(self) -> None:
+        with self._turn:
+            self._running -= 1
+            self._turn.notify_all()
+
+    def queued_jobs(self) -> int:
+        """Jobs waiting for their turn."""
+        with self._turn:
+            return len(self._waiting)
 
     def _forget_finished(self) -> None:
         """Drop jobs whose thread ended and whose result was collected (or never will be)."""

@@ -101,3 +101,66 @@ def test_a_finished_job_keeps_its_result_for_dash_to_collect(tmp_path):
     assert manager.job_running(job_id)  # done, but its result is not read yet
     assert manager.get_result("answer", job_id) == 42
     assert not manager.job_running(job_id)
+
+
+def test_jobs_beyond_the_limit_queue_in_order_and_say_so(tmp_path):
+    manager = ThreadDiskcacheManager(diskcache.Cache(str(tmp_path / "jobs")), max_running=1)
+    release, started = threading.Event(), []
+
+    def job(set_progress, name):
+        started.append(name)
+        set_progress((50, f"{name} running"))
+        release.wait(10)
+        return name
+
+    job_fn = manager.make_job_fn(job, progress=["value", "label"])
+    first = manager.call_job_fn("first", job_fn, ["first"], {})
+    deadline = time.monotonic() + 10
+    while started != ["first"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second = manager.call_job_fn("second", job_fn, ["second"], {})
+    third = manager.call_job_fn("third", job_fn, ["third"], {})
+    deadline, third_said = time.monotonic() + 10, None
+    while third_said is None and time.monotonic() < deadline:
+        third_said = manager.get_progress("third")  # Dash reads a report once, then drops it
+        time.sleep(0.05)
+    time.sleep(0.3)  # the queue has settled: both still wait, the first still runs
+    assert started == ["first"] and manager.queued_jobs() == 2
+    assert manager.job_running(second) and manager.job_running(third)
+    assert manager.get_progress("second") == [0, "queued: 1 ahead"]
+    assert third_said == [0, "queued: 2 ahead"]
+    release.set()
+    deadline = time.monotonic() + 10
+    while manager.running_jobs() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started == ["first", "second", "third"]  # in the order they asked
+    assert [manager.get_result(k, j) for k, j in
+            (("first", first), ("second", second), ("third", third))] == [
+        "first", "second", "third"]
+
+
+def test_a_job_cancelled_while_queued_never_starts(tmp_path):
+    manager = ThreadDiskcacheManager(diskcache.Cache(str(tmp_path / "jobs")), max_running=1)
+    release, started = threading.Event(), []
+
+    def job(set_progress, name):
+        started.append(name)
+        release.wait(10)
+        set_progress((100, "done"))
+        return name
+
+    job_fn = manager.make_job_fn(job, progress=["value", "label"])
+    manager.call_job_fn("first", job_fn, ["first"], {})
+    queued = manager.call_job_fn("second", job_fn, ["second"], {})
+    deadline = time.monotonic() + 10
+    while manager.queued_jobs() != 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    manager.terminate_job(queued)
+    deadline = time.monotonic() + 10
+    while manager.queued_jobs() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    release.set()
+    deadline = time.monotonic() + 10
+    while manager.running_jobs() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started == ["first"] and not manager.job_running(queued)

@@ -128,3 +128,12 @@ def test_the_run_cache_computes_each_run_once_and_exactly(baseline):
     frame = cache.run_seeds(short, [1, 2])
     assert frame.filter(frame["seed"] == 2).drop("seed").equals(simulate(short, seed=2))
     assert cache.cached(short, 1) is first[0].result()
+
+
+def test_a_request_for_more_seeds_than_the_limit_is_held_to_it():
+    from aiecosim.dashboard.state import MAX_SEEDS
+    from aiecosim.dashboard.views.explore import seed_count
+
+    assert seed_count({"seeds": 5000}) == MAX_SEEDS  # a crafted request, not the page's input
+    assert seed_count({"seeds": -3}) == 1 and seed_count({"seeds": "junk"}) == 1
+    assert seed_count({"seeds": 7}) == 7

@@ -24,6 +24,7 @@ from dash.exceptions import PreventUpdate
 
 from aiecosim.dashboard import runs
 from aiecosim.dashboard.sources import load_scenario
+from aiecosim.dashboard.state import MAX_SEEDS
 from aiecosim.experiments.executor import stack
 from aiecosim.experiments.figures import bands_figure
 from aiecosim.experiments import posterior
@@ -115,8 +116,9 @@ def compute(settings: dict[str, Any], scenarios_dir: Path) -> dict[str, Any]:
     repeated request (the default view, a shared link) costs only a lookup.
     """
     started = time.perf_counter()
+    settings = {**settings, "seeds": seed_count(settings)}
     chosen, reference = resolve(settings, scenarios_dir)
-    key = (chosen.digest(), reference.digest(), int(settings["seeds"]), settings["scenario"],
+    key = (chosen.digest(), reference.digest(), settings["seeds"], settings["scenario"],
            settings["reference"], bool(settings.get("overrides")), _spread(settings))
     with _drawn_lock:
         result = _drawn.get(key)
@@ -139,6 +141,16 @@ def _white_template() -> dict:
     import plotly.io as pio
 
     return pio.templates["plotly_white"].to_plotly_json()
+
+
+def seed_count(settings: dict[str, Any]) -> int:
+    """The seeds (or worlds) a request asks for, held to 1..MAX_SEEDS here on the server: the
+    page's own input stops at the limit, but a request can be sent without the page."""
+    try:
+        n = int(settings.get("seeds") or 1)
+    except (TypeError, ValueError):
+        n = 1
+    return max(1, min(MAX_SEEDS, n))
 
 
 def _spread(settings: dict[str, Any]) -> str:

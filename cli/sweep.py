@@ -89,10 +89,10 @@ def register(app: typer.Typer) -> None:
             help="Metric to show, repeatable (default: the design's outputs).")] = None,
         against: Annotated[Optional[Path], typer.Option(
             help="Another sweep folder to compare with (another design or scenario).")] = None,
-    ) -> None:
         figures: Annotated[Optional[Path], typer.Option(
             help="Also write every figure of a sweep's report into this folder as PNG and SVG "
                  "(drawn in Chromium).")] = None,
+    ) -> None:
         """Write a self-contained HTML report of a sweep folder."""
         from aiecosim.experiments.report import write_report
 

@@ -13,6 +13,7 @@ import polars as pl
 from aiecosim.model.keys import lab_key, lab_name
 from aiecosim.model.metrics import bounds as metric_bounds
 from aiecosim.model.metrics import METRICS
+from aiecosim.model.metrics import unit as metric_unit
 from aiecosim.model.scenario import Lab, Scenario
 from aiecosim.model.schema_walk import leaves
 
@@ -55,8 +56,8 @@ def metric_title(text: str, metric: str) -> dict:
 
 def short_label(metric: str) -> str:
     """A metric's name with its unit, for a colour bar (its meaning goes in the title)."""
-    unit = METRICS[metric].unit if metric in METRICS else ""
-    return f"{metric} ({unit})" if unit else metric
+    shown = metric_unit(metric)
+    return f"{metric} ({shown})" if shown else metric
 
 
 def _bounded(values: list, metric: str) -> list:

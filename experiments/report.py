@@ -24,7 +24,7 @@ from aiecosim.experiments.analysis import (MAX_LINES, Sweep, compare, load_sweep
 from aiecosim.experiments.figures import (plot_bands, plot_heatmap, plot_marginal, plot_samples,
                                           plot_sensitivity, write_images)
 from aiecosim.experiments.stats import seed_bands
-from aiecosim.model.metrics import label as metric_label
+from aiecosim.model.metrics import unit as metric_unit
 
 MAX_FAILED_ROWS = 50
 STYLE = """
@@ -203,7 +203,8 @@ def _sensitivity(sweep: Sweep, metrics: list[str], shown: dict) -> str:
     return "".join(parts)
 
 
-def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str], shown: dict) -> str:
+def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str],
+                shown: dict | None = None) -> str:
     runs = sweep.ok_runs
     if other is not None:
         name_a, name_b = sweep.manifest["name"], other.manifest["name"]
@@ -220,10 +221,11 @@ def _comparison(sweep: Sweep, other: Sweep | None, metrics: list[str], shown: di
     else:
         return ""
     table = compare(a, b, shared)
-    rows = [(metric_label(r["metric"]), _num(r["mean_a"]), _num(r["mean_b"]), _num(r["difference"]),
+    rows = [(r["metric"], metric_unit(r["metric"]), _num(r["mean_a"]), _num(r["mean_b"]), _num(r["difference"]),
              f"{_num(r['diff_lo'])} to {_num(r['diff_hi'])}", f"{r['runs_a']} / {r['runs_b']}")
             for r in table.iter_rows(named=True)]
-    header = ["metric", f"A: {name_a}", f"B: {name_b}", "B - A", "95% interval", "runs A / B"]
+    header = ["metric", "unit", f"A: {name_a}", f"B: {name_b}", "B - A", "95% interval",
+              "runs A / B"]
     text = (f"<p>Per-run summaries (mean over the last months, see provenance) of A = "
             f"{_e(name_a)} and B = {_e(name_b)}; 95% intervals over runs, {_kinds(table)}.</p>")
     return _section("Comparison", text + _table(header, rows, "comparison") + figures, "comparison-section")
@@ -240,10 +242,11 @@ def _kinds(table: pl.DataFrame) -> str:
 
 
 # -------------------------------------------------------------------------------- helpers
-def _figure(fig, div_id: str, shown: dict) -> str:
-    """The figure's HTML, the figure kept in ``shown`` under its id (for --figures)."""
+def _figure(fig, div_id: str, shown: dict | None) -> str:
+    """The figure's HTML, the figure kept in ``shown`` (when given) under its id (--figures)."""
     fig.update_layout(height=fig.layout.height or 420)
-    shown[div_id] = fig
+    if shown is not None:
+        shown[div_id] = fig
     inner = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
                         config={"displaylogo": False, "responsive": True,
                                 "toImageButtonOptions": {"format": "svg"}})  # for papers

@@ -6,7 +6,8 @@ import polars as pl
 from rich.table import Table
 
 from aiecosim.experiments.stats import seed_bands, world_interval
-from aiecosim.model.metrics import METRICS, SUMMARY_METRICS
+from aiecosim.model.metrics import SUMMARY_METRICS
+from aiecosim.model.metrics import unit as _unit
 
 KEY_METRICS: tuple[str, ...] = SUMMARY_METRICS
 
@@ -36,9 +37,6 @@ def summary_table(summary: pl.DataFrame, title: str) -> Table:
         table.add_row(metric, _unit(metric), *(_fmt(v) for v in summary[metric]))
     return table
 
-
-def _unit(metric: str) -> str:
-    return METRICS[metric].unit if metric in METRICS else ""
 
 
 def _fmt(value: float | None) -> str:

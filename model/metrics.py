@@ -186,6 +186,12 @@ def label(name: str) -> str:
     return found.label if found is not None else name
 
 
+def unit(name: str) -> str:
+    """A column's unit; "" for a name that is not a column."""
+    found = METRICS.get(name)
+    return found.unit if found is not None else ""
+
+
 def bounds(name: str) -> tuple[float | None, float | None]:
     """The values a column's unit allows; (None, None) for a name that is not a column."""
     found = METRICS.get(name)

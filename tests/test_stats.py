@@ -144,7 +144,8 @@ def _report_cells(runs, a: str, b: str, metric: str):
     html = _comparison(sweep, None, [metric])
     row = compare(per_run.filter(pl.col("point") == 0), per_run.filter(pl.col("point") == 1),
                   [metric]).row(0, named=True)
-    cell = re.search(rf"<tr><td>{metric}</td>(?:<td>[^<]*</td>){{3}}<td>([^<]*)</td>", html)
+    # metric, unit, A, B, B - A, then the interval
+    cell = re.search(rf"<tr><td>{metric}</td>(?:<td>[^<]*</td>){{4}}<td>([^<]*)</td>", html)
     return row, cell.group(1), html
 
 

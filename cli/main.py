@@ -28,7 +28,8 @@ app = typer.Typer(
 ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM,
                                 errno.EMFILE, errno.ENFILE})
 
-COMMANDS = ("run", "sweep", "calibrate", "hindcast", "scenario", "findings", "dashboard", "bench")
+COMMANDS = ("run", "sweep", "optimize", "calibrate", "hindcast", "scenario", "findings",
+            "dashboard", "bench")
 
 
 @app.callback()

@@ -81,7 +81,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def report(
-        results: Annotated[Path, typer.Argument(help="A folder written by aiecosim sweep.")],
+        results: Annotated[Path, typer.Argument(
+            help="A folder written by aiecosim sweep or aiecosim optimize.")],
         out: Annotated[Optional[Path], typer.Option(help="HTML file (default: RESULTS/report.html).")] = None,
         x: Annotated[Optional[str], typer.Option(help="Lever on the phase diagrams' x axis.")] = None,
         y: Annotated[Optional[str], typer.Option(help="Lever on the phase diagrams' y axis.")] = None,
@@ -93,11 +94,18 @@ def register(app: typer.Typer) -> None:
             help="Also write every figure of a sweep's report into this folder as PNG and SVG "
                  "(drawn in Chromium).")] = None,
     ) -> None:
-        """Write a self-contained HTML report of a sweep folder."""
+        """Write a self-contained HTML report of a sweep folder or a front folder."""
         from aiecosim.experiments.report import write_report
 
         if out is not None and out.suffix.lower() not in (".html", ".htm"):
             raise ScenarioError("--out", str(out), "expected an .html file name")
+        from aiecosim.experiments.front_store import is_front
+
+        if is_front(results):  # a folder of aiecosim optimize: its front, not a sweep's figures
+            from aiecosim.cli.optimize import report_front
+
+            return report_front(results, out, x=x, y=y, metric=metric, against=against,
+                                figures=figures)
         from aiecosim.experiments.store import SweepStore
 
         path = write_report(results, out, x=x, y=y, metrics=metric, against=against,

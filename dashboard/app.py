@@ -12,7 +12,7 @@ from aiecosim.dashboard import controls, layout, runs, sync
 from aiecosim.dashboard.manager import make_manager
 from aiecosim.dashboard.sources import SCENARIOS, load_scenario
 from aiecosim.dashboard.state import VIEW_DEFAULTS
-from aiecosim.dashboard.views import explore, policy_map, results, scenario_io
+from aiecosim.dashboard.views import explore, pareto, policy_map, results, scenario_io
 from aiecosim.model.errors import ScenarioError
 
 # Uploads are capped at 1 MB by the app; base64 and the JSON around it add about a third.
@@ -47,6 +47,7 @@ def create_app(scenarios_dir: Path = SCENARIOS, results_dir: Path | None = None,
     policy_map.register(app)
     scenario_io.register(app, scenarios_dir)
     results.register(app, results_dir)
+    pareto.register(app, scenarios_dir, results_dir)
 
     @app.callback(Output("controls", "children"), Input("controls-source", "data"))
     def redraw_controls(source):

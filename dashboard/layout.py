@@ -61,6 +61,7 @@ def build(scenarios_dir: Path, results_dir: Path) -> html.Div:
         dcc.Store(id="controls-source"),    # set when the sidebar must be redrawn
         dcc.Store(id="current-scenario"),   # the picked scenario with overrides, resolved
         dcc.Store(id="map-pick"),           # a clicked policy-map cell
+        dcc.Store(id="pareto-pick"),        # a clicked policy of a front
         dcc.Store(id="upload-accepted"),    # a validated upload, as scenario plus overrides
         dbc.Navbar(dbc.Container([
             dbc.NavbarBrand("aiecosim · open-weight vs API-only ecosystems"),

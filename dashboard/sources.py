@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from aiecosim.experiments import front_store
 from aiecosim.model import Scenario
 from aiecosim.model.catalogue import CATALOGUE
 from aiecosim.model.errors import ScenarioError
@@ -104,7 +105,12 @@ def results_path(typed: str, root: Path) -> Path:
 
 
 def _read_by_store(folder: Path):
-    """Every path of a sweep folder that reading it opens (see experiments/store.py)."""
+    """Every path of a sweep folder that reading it opens (see experiments/store.py), or of
+    a front folder (experiments/front_store.py)."""
+    if front_store.is_front(folder):
+        yield from (folder / name for name in (front_store.MANIFEST, front_store.FRONT,
+                                               front_store.WORLDS, front_store.CONVERGENCE))
+        return
     yield from (folder / MANIFEST, folder / "points.parquet")
     for name in ("runs", "series", "index"):
         yield folder / name

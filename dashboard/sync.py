@@ -5,7 +5,8 @@ pickers and the stores are all updated here. What starts a change decides its di
 
 - the URL (page load, back/forward): the state is read from it and the sidebar redrawn;
 - a control or picker: the state is updated and written to the URL;
-- a policy-map click or an accepted upload: new overrides, the sidebar redrawn.
+- a policy-map click, a front's point or an accepted upload: new overrides, the sidebar
+  redrawn.
 
 Outputs that did not change are left alone (``no_update``), so nothing downstream recomputes.
 """
@@ -106,13 +107,13 @@ def register(app, scenarios_dir: Path) -> None:
         Output("notice", "children"), *view_outputs,
         Input("url", "search"), *view_inputs,
         Input({"type": PARAM, "key": ALL}, "value"),
-        Input("map-pick", "data"), Input("upload-accepted", "data"),
+        Input("map-pick", "data"), Input("upload-accepted", "data"), Input("pareto-pick", "data"),
         State({"type": PARAM, "key": ALL}, "id"), State("settings", "data"),
     )
     def sync(search, *args):
         n = len(VIEW_FIELDS)
         shown = dict(zip((f.param for f in VIEW_FIELDS), args[:n]))
-        values, pick, upload, ids, settings = args[n:]
+        values, pick, upload, policy, ids, settings = args[n:]
         trigger = ctx.triggered_id
         notes: list[str] = []
         redraw = False
@@ -125,6 +126,9 @@ def register(app, scenarios_dir: Path) -> None:
                 view["scenario"], overrides, redraw = upload["scenario"], upload["overrides"], True
             elif trigger == "map-pick" and pick:
                 overrides, view["view"], redraw = {**overrides, **pick}, "explore", True
+            elif trigger == "pareto-pick" and policy:
+                # A front's policy is a whole world of its own, not a change to this one.
+                view, overrides, redraw = {**view, **policy["view"]}, policy["overrides"], True
             elif isinstance(trigger, dict) and trigger.get("type") == PARAM:
                 try:
                     base = load_scenario(view["scenario"], scenarios_dir).to_dict()

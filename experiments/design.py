@@ -120,6 +120,9 @@ def parse_design(data: dict[str, Any], source: str) -> Design:
     # TOML turns an unquoted dotted key into nested tables; both spellings mean the same key.
     # Lab lists stay lists here: a design's ``labs = [...]`` replaces the labs whole.
     data = dict(data)
+    if "objectives" in data and "method" not in data:  # a search's design, not a sweep's
+        raise ScenarioError(source, "objectives", "this is a policy search design; run it "
+                            "with `aiecosim optimize`")
     if isinstance(data.get("vary"), dict):
         data["vary"] = keys.flatten(data["vary"], _is_range, labs=False)
     if isinstance(data.get("set"), dict):
@@ -141,15 +144,26 @@ def _is_range(key: str, table: dict[str, Any]) -> bool:
 
 
 def _one_line(exc: ValidationError, source: str) -> ScenarioError:
+    return validation_line(exc, source, Design, {"vary": Range})
+
+
+def validation_line(exc: ValidationError, source: str, model, tables: dict) -> ScenarioError:
+    """A design file's first validation error as one line naming its key. ``tables``: the
+    model of each table of named entries (``vary``'s ranges), whose keys an unknown key in one
+    of them is matched against."""
     err = exc.errors(include_url=False)[0]
     loc = [str(part) for part in err["loc"]]
     key = keys.join(*loc)
     if err["type"] == "extra_forbidden":
-        in_range = len(loc) == 3 and loc[0] == "vary"
-        allowed = field_names(Range if in_range else Design)
+        table = tables.get(loc[0]) if len(loc) == 3 else None
+        allowed = field_names(table or model)
         return ScenarioError(source, key, unknown_key_message(loc[-1], allowed))
     if err["type"] == "missing":
         return ScenarioError(source, key, "required key is missing")
+    if err["type"] == "too_short":
+        least = err.get("ctx", {}).get("min_length")
+        return ScenarioError(source, key, f"expected at least {least} entries, found "
+                             f"{err.get('ctx', {}).get('actual_length')}")
     message = err["msg"].removeprefix("Value error, ")
     if message.startswith("Input should be "):
         expected = message.removeprefix("Input should be ")

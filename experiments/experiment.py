@@ -215,7 +215,7 @@ def load_experiment(path: str | Path, quick: bool = False) -> Experiment:
     design = parse_design(read_toml(path), source)
     if quick:
         design = design.quick()
-    scenario = _base_scenario(design, path.parent, source)
+    scenario = base_scenario(design, path.parent, source)
     variables = [_variable(scenario, key, r, design.method, source) for key, r in design.vary.items()]
     variables += prior_variables(design)
     if design.variants:
@@ -247,7 +247,9 @@ def _worlds(design: Design, folder: Path, source: str) -> tuple[tuple[dict[str, 
             file_digest(file))
 
 
-def _base_scenario(design: Design, folder: Path, source: str) -> Scenario:
+def base_scenario(design, folder: Path, source: str) -> Scenario:
+    """A design's scenario (``scenario``, relative to the design's ``folder``) with its fixed
+    overrides (``set``, ``months``): the world a sweep's or a search's levers start from."""
     file = (folder / design.scenario).resolve()
     if not file.exists() and file.suffix != ".toml":
         file = file.with_name(file.name + ".toml")

@@ -8,13 +8,10 @@ the file opens anywhere without a network.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
-import plotly.io as pio
 import polars as pl
-from plotly.offline import get_plotlyjs
 
 from aiecosim.model.errors import ScenarioError
 from aiecosim.model.scenario_io import unknown_key_message
@@ -23,16 +20,14 @@ from aiecosim.experiments.analysis import (MAX_LINES, Sweep, compare, load_sweep
                                             sensitivity, time_bands)
 from aiecosim.experiments.figures import (plot_bands, plot_heatmap, plot_marginal, plot_samples,
                                           plot_sensitivity, write_images)
+from aiecosim.experiments.html_page import escape as _e
+from aiecosim.experiments.html_page import figure, page
+from aiecosim.experiments.html_page import section as _section
+from aiecosim.experiments.html_page import table as _table
 from aiecosim.experiments.stats import seed_bands
 from aiecosim.model.metrics import unit as metric_unit
 
 MAX_FAILED_ROWS = 50
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
-table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
-td, th { border: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } .note { color: #666; } .figure { margin-bottom: 1rem; }
-"""
 
 
 def write_report(root: str | Path, out: str | Path | None = None, *, x: str | None = None,
@@ -81,10 +76,7 @@ def build_report(root: str | Path, *, x: str | None = None, y: str | None = None
             body.append(_section("Sensitivity", _sensitivity(sweep, metrics, shown),
                                  "sensitivity"))
         body.append(_comparison(sweep, other, metrics, shown))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(title)}</title><style>{STYLE}</style>"
-            f"<script type=\"text/javascript\">{get_plotlyjs()}</script></head>\n<body>\n"
-            + "\n".join(part for part in body if part) + "\n</body></html>\n")
+    return page(title, body)
 
 
 def _checked_metrics(sweep: Sweep, metrics: list[str] | None) -> list[str]:
@@ -244,30 +236,12 @@ def _kinds(table: pl.DataFrame) -> str:
 # -------------------------------------------------------------------------------- helpers
 def _figure(fig, div_id: str, shown: dict | None) -> str:
     """The figure's HTML, the figure kept in ``shown`` (when given) under its id (--figures)."""
-    fig.update_layout(height=fig.layout.height or 420)
     if shown is not None:
         shown[div_id] = fig
-    inner = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
-                        config={"displaylogo": False, "responsive": True,
-                                "toImageButtonOptions": {"format": "svg"}})  # for papers
-    return f'<div class="figure">{inner}</div>'
-
-
-def _section(title: str, content: str, anchor: str) -> str:
-    return f'<section id="{anchor}"><h2>{_e(title)}</h2>{content}</section>'
-
-
-def _table(header: list[str], rows, table_id: str, show_header: bool = True) -> str:
-    head = "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>" if show_header else ""
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table id="{table_id}">{head}{body}</table>'
+    return figure(fig, div_id)
 
 
 def _num(value) -> str:
     if value is None or value != value:
         return "-"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))

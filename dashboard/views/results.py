@@ -1,4 +1,5 @@
-"""Results: open a folder written by ``aiecosim sweep`` and browse its figures.
+"""Results: open a folder written by ``aiecosim sweep`` and browse its figures, or one written
+by ``aiecosim optimize`` and browse its front (``views/pareto.py``).
 
 The figures are the report's (``aiecosim report``): the same analysis functions feeding the same
 figure functions, one metric at a time. Only folders inside the results folder the dashboard was
@@ -13,8 +14,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from aiecosim.dashboard.sources import list_results, results_path
+from aiecosim.dashboard.views import pareto
 from aiecosim.experiments.analysis import load_sweep, phase_grid, point_means, sensitivity, time_bands
 from aiecosim.experiments.figures import plot_bands, plot_heatmap, plot_sensitivity
+from aiecosim.experiments.front_store import is_front, read_front
 from aiecosim.model.errors import ScenarioError
 
 
@@ -74,7 +77,10 @@ def register(app, results_dir: Path) -> None:
         if not typed:
             return html.P("Pick a sweep folder to browse its figures.", className="small text-muted"), [], None
         try:
-            sweep = load_sweep(results_path(typed, results_dir))
+            folder = results_path(typed, results_dir)
+            if is_front(folder):  # a policy search's front: no metrics to pick
+                return pareto.provenance(read_front(folder)), [], None
+            sweep = load_sweep(folder)
         except (ValueError, ScenarioError) as exc:
             return dbc.Alert(str(exc), color="danger", id="results-error", className="py-2"), [], None
         # The design's outputs first, then every other metric whose series the folder keeps.
@@ -84,9 +90,14 @@ def register(app, results_dir: Path) -> None:
     @app.callback(Output("results-figures", "children"), Input("results-metric", "value"),
                   Input("results-folder", "value"))
     def draw(metric, typed):
-        if not metric or not typed:
+        if not typed:
             return []
         try:
-            return figures(results_path(typed, results_dir), metric)
+            folder = results_path(typed, results_dir)
+            if is_front(folder):
+                return pareto.figures(read_front(folder))
+            if not metric:
+                return []
+            return figures(folder, metric)
         except (ValueError, ScenarioError):
             return []  # the message above the figures already says why

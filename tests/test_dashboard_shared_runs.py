@@ -164,3 +164,20 @@ def test_a_job_cancelled_while_queued_never_starts(tmp_path):
     while manager.running_jobs() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert started == ["first"] and not manager.job_running(queued)
+
+
+@pytest.mark.timeout(120)
+def test_explore_says_when_the_pool_is_busy_and_with_what(scenarios):
+    from aiecosim.experiments.executor import Executor
+    from aiecosim.model import Scenario
+
+    with Executor("process-pool", workers=1) as executor:
+        executor.start().result(timeout=90)
+        assert explore.pool_status(executor) == ""  # idle: nothing shown
+        long = Scenario.baseline()
+        futures = executor.submit([(long, 1), (long, 2)])
+        status = explore.pool_status(executor)
+        assert status.startswith("Run pool busy: 2 runs running or queued on 1 worker;"), status
+        for future in futures:
+            future.result(timeout=90)
+        assert explore.pool_status(executor) == ""

@@ -37,6 +37,7 @@ from aiecosim.model.metrics import EXPLORE_METRICS, label
 
 KEY_METRICS: tuple[str, ...] = EXPLORE_METRICS
 WORLD_SEED = 1  # the draw of plausible worlds: the same N worlds on every visit and link
+POOL_POLL_MS = 1000  # how often the page asks what the run pool is doing
 
 
 def graph_id(metric: str) -> str:
@@ -48,6 +49,9 @@ def layout() -> html.Div:
                                 style={"height": "300px"}), md=6) for m in KEY_METRICS]
     return html.Div([
         html.Div(id="explore-status", className="text-muted small my-2"),
+        # The pool's state, polled while an update waits: other visitors' runs and maps share it.
+        html.Div(id="explore-pool", className="text-info small"),
+        dcc.Interval(id="explore-pool-poll", interval=POOL_POLL_MS),
         html.Div(id="explore-error"),
         dcc.Loading(html.Div([
             html.H6("Final-year differences (scenario − reference)", className="mt-2"),
@@ -209,7 +213,21 @@ def _draw(chosen: Scenario, reference: Scenario, settings: dict[str, Any]) -> di
     return {"figures": figures, "table": diff_table(table, year, worlds), "summary": summary}
 
 
+def pool_status(executor) -> str:
+    """What the shared run pool is doing, for a visitor whose update waits on it ("" if idle)."""
+    busy = executor.in_flight()
+    if not busy:
+        return ""
+    return (f"Run pool busy: {busy} run{'s' if busy != 1 else ''} running or queued on "
+            f"{executor.workers} worker{'s' if executor.workers != 1 else ''}; the figures "
+            "update when this update's runs are done.")
+
+
 def register(app, scenarios_dir: Path) -> None:
+    @app.callback(Output("explore-pool", "children"), Input("explore-pool-poll", "n_intervals"))
+    def show_pool(_):
+        return pool_status(runs.shared())
+
     @app.callback(
         *[Output(graph_id(m), "figure") for m in KEY_METRICS],
         Output("explore-table", "children"), Output("explore-status", "children"),

@@ -23,10 +23,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# OS errors no change to the command cures (the disk is full, the machine is out of memory or
-# file handles): the environment failed, not the input, so they exit 1, not 2.
-ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM,
-                                errno.EMFILE, errno.ENFILE})
+# OS errors no change to the command cures (the machine is out of memory or file handles, or a
+# device fails): the environment failed, not the input, so they exit 1. A full disk is the
+# place the user chose for the output: exit 2, as for a read-only folder.
+ENVIRONMENT_ERRNOS = frozenset({errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE})
 
 COMMANDS = ("run", "sweep", "optimize", "calibrate", "hindcast", "scenario", "findings",
             "dashboard", "bench")

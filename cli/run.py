@@ -78,6 +78,7 @@ def register(app: typer.Typer) -> None:
             try:
                 write_frame(frame, out, info)
             except OSError as exc:
-                if exc.errno in ENVIRONMENT_ERRNOS:  # a full disk: the machine's, exit 1
+                if exc.errno in ENVIRONMENT_ERRNOS:  # out of memory or file handles: exit 1
                     raise
-                raise ScenarioError("--out", str(out), f"cannot write: {exc.strerror or exc}") from None
+                reason = exc.strerror or str(exc).rsplit("] ", 1)[-1]  # polars: "... [errno 28] X"
+                raise ScenarioError("--out", str(out), f"cannot write: {reason}") from None

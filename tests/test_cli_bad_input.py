@@ -337,14 +337,14 @@ def test_sweep_out_below_a_file_is_one_line(tmp_path, capsys):
 
 def test_an_os_error_at_the_boundary_is_one_line_naming_the_path(tmp_path, capsys, monkeypatch):
     """Whatever raises it, an OS error with an errno prints the path and the system's reason:
-    2 for a path the user can fix, 1 for a full disk, the machine's failure."""
+    2 for a place the user can change (read-only, full), 1 for the machine's failure."""
     import errno as errnos
 
     from aiecosim.experiments import runner
 
     path = design_file(tmp_path, 'method = "grid"\nseeds = 1')
     out = tmp_path / "out"
-    for code, status in [(errnos.EACCES, 2), (errnos.ENOSPC, 1)]:
+    for code, status in [(errnos.EACCES, 2), (errnos.ENOSPC, 2), (errnos.EMFILE, 1)]:
         def fail(*args, code=code, **kwargs):
             raise OSError(code, os.strerror(code), str(out / "runs"))
 
@@ -374,3 +374,28 @@ def test_dashboard_on_a_port_in_use_is_one_line(capsys):
         rc, err = run_main(["dashboard", "--port", str(port)], capsys)
     assert_one_line(rc, err, ["--port", str(port), "in use by another program",
                               "--port N"])
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 16 kB file system, mounted for the test (root only; skipped where mounting is not
+    allowed): too small for a run's parquet file."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_disk_is_one_line_naming_the_output_and_leaves_nothing(full_disk):
+    out = full_disk / "series.parquet"
+    done = subprocess.run([str(AIECOSIM), "run", str(BASELINE), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert_one_line(done.returncode, done.stderr, ["--out", str(out), "cannot write",
+                                                   "No space left on device"])
+    assert list(full_disk.iterdir()) == []  # the temporary file is gone, nothing half written

@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 
 from aiecosim.experiments.observations import Observations, file_digest
-from aiecosim.model.errors import ScenarioError
+from aiecosim.model.errors import ScenarioError, did_you_mean
 from aiecosim.model.priors import Row, uncertain
 
 # A run whose distance is undefined (a ratio of an empty window) gets this finite distance, so
@@ -69,10 +69,7 @@ def fitted_rows(keys: tuple[str, ...] | None = None) -> list[Row]:
     known = {row.key for row in rows}
     unknown = [key for key in keys if key not in known]
     if unknown:
-        from difflib import get_close_matches
-
-        near = get_close_matches(unknown[0], known, n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else " (see aiecosim scenario priors)"
+        hint = did_you_mean(unknown[0], sorted(known)) or " (see aiecosim scenario priors)"
         raise ScenarioError("--keys", unknown[0], f"expected a key with a prior{hint}")
     return [row for row in rows if row.key in keys]
 

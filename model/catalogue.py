@@ -8,11 +8,10 @@ them too.
 
 from __future__ import annotations
 
-import difflib
 from importlib.resources import files
 from pathlib import Path
 
-from aiecosim.model.errors import ScenarioError
+from aiecosim.model.errors import ScenarioError, closest
 
 # A real folder both in a checkout and in an installed wheel (wheels install unzipped).
 CATALOGUE = Path(str(files("aiecosim.scenarios")))
@@ -43,6 +42,6 @@ def find_scenario(text: str) -> Path:
     if candidate.is_file():
         return candidate
     names = [p.stem for p in shipped()]
-    close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else f"shipped scenarios are: {', '.join(names)}"
+    close = closest(text, names)
+    hint = f"did you mean {close!r}?" if close else f"shipped scenarios are: {', '.join(names)}"
     raise ScenarioError(text, "", f"no such file or shipped scenario; {hint}")

@@ -45,11 +45,22 @@ class KeyedError(ValueError):
         super().__init__(problem)
 
 
+def closest(name: str, known: list[str]) -> str | None:
+    """The known name a misspelt ``name`` most likely means, if any is close enough."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest known name, or "" when none is close."""
+    found = closest(name, known)
+    return f"; did you mean {found!r}?" if found is not None else ""
+
+
 def unknown_key_message(key: str, allowed: list[str]) -> str:
     """The problem of an unknown key: the closest allowed key as a suggestion, else all of them."""
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    if closest(key, allowed) is not None:
+        return f"unknown key {key!r}{did_you_mean(key, allowed)}"
     if allowed:
         return f"unknown key {key!r}; expected one of: {', '.join(allowed)}"
     return f"unknown key {key!r}"

@@ -8,7 +8,6 @@ the file and the key. Figures come from the sources named in each field (gathere
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -19,7 +18,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from aiecosim.model import scenario_io
 from aiecosim.model.catalogue import BASELINE
 from aiecosim.model.migrations import SCHEMA_VERSION
-from aiecosim.model.errors import KeyedError
+from aiecosim.model.errors import KeyedError, did_you_mean
 from aiecosim.model.params import Section, param
 
 ReleaseMode = Literal["closed", "staged", "api", "open-weights-licensed", "open-weights"]
@@ -182,11 +181,6 @@ class Jurisdiction(Section):
         "generative-AI users in 2023 (prior 25-60%)",
     )
     policy: Policy = Field(default_factory=Policy)
-
-
-def _did_you_mean(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _home_only() -> list[Jurisdiction]:
@@ -858,7 +852,7 @@ class Scenario(Section):
                 raise KeyedError(("labs", i, "jurisdiction"),
                                  f"lab {lab.name!r} names unknown jurisdiction "
                                  f"{lab.jurisdiction!r}; jurisdictions are {places}"
-                                 f"{_did_you_mean(lab.jurisdiction, places)}")
+                                 f"{did_you_mean(lab.jurisdiction, places)}")
         for index, place in enumerate(self.jurisdictions):
             target = place.policy.compute_subsidy.safety_target_lab
             hosted = [lab.name for lab in self.labs if self.jurisdiction_of(lab) == index]
@@ -866,12 +860,12 @@ class Scenario(Section):
                 raise KeyedError((
                     "jurisdictions", index, "policy", "compute_subsidy", "safety_target_lab"),
                     f"jurisdiction {place.name!r}: compute_subsidy.safety_target_lab names "
-                    f"{target!r}, not one of its labs {hosted}{_did_you_mean(target, hosted)}")
+                    f"{target!r}, not one of its labs {hosted}{did_you_mean(target, hosted)}")
         for i, event in enumerate(self.events):
             if event.lab != "*" and event.lab not in names:
                 raise KeyedError(("events", i, "lab"), f"event names unknown lab {event.lab!r}; "
                                  f"labs are {names}, or '*' for every lab"
-                                 f"{_did_you_mean(event.lab, names)}")
+                                 f"{did_you_mean(event.lab, names)}")
         return self
 
     # Dotted keys may name ``policy.<field>``: the field in every jurisdiction (model.keys).

@@ -231,8 +231,17 @@ def load_experiment(path: str | Path, quick: bool = False) -> Experiment:
 
 
 def _worlds(design: Design, folder: Path, source: str) -> tuple[tuple[dict[str, float], ...], str]:
-    """The design's plausible worlds, drawn from its posterior (experiments.posterior); they
-    share the design's seeds, so points compare within a world on common random numbers."""
+    """The design's plausible worlds' overrides; they share the design's seeds, so points
+    compare within a world on common random numbers."""
+    drawn, file, digest = design_worlds(design, folder, source, set(design.set))
+    return tuple(w.overrides for w in drawn), digest
+
+
+def design_worlds(design, folder: Path, source: str, fixed: set[str]):
+    """The ``worlds`` plausible worlds a design (a sweep's or a search's) draws from its
+    ``posterior`` with its ``world_seed`` (experiments.posterior), without the ``fixed`` keys
+    the design sets itself (its values win over a world's); also the posterior file and its
+    digest, for provenance."""
     from aiecosim.experiments import posterior
     from aiecosim.experiments.observations import file_digest
 
@@ -241,10 +250,10 @@ def _worlds(design: Design, folder: Path, source: str) -> tuple[tuple[dict[str, 
         particles, _ = posterior.read(file)
     except ScenarioError as exc:
         raise ScenarioError(source, "posterior", f"{design.posterior}: {exc.problem}") from None
-    drawn = posterior.draw_worlds(particles, design.worlds, design.world_seed)
-    fixed = set(design.set)  # the design's own overrides win over a world's values
-    return (tuple({k: v for k, v in w.overrides.items() if k not in fixed} for w in drawn),
-            file_digest(file))
+    drawn = tuple(posterior.World(w.particle, {k: v for k, v in w.overrides.items()
+                                               if k not in fixed}, w.seed)
+                  for w in posterior.draw_worlds(particles, design.worlds, design.world_seed))
+    return drawn, file, file_digest(file)
 
 
 def base_scenario(design, folder: Path, source: str) -> Scenario:

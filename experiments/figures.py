@@ -5,7 +5,11 @@ The report (``aiecosim report``) and the dashboard call the same functions.
 
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
 
 import plotly.graph_objects as go
 import polars as pl
@@ -286,34 +290,43 @@ def plot_convergence(indices: pl.DataFrame, metric: str, index: str = "delta",
     return fig
 
 
+@contextmanager
+def one_browser() -> Iterator[None]:
+    """One Chromium (kaleido's) for every image drawn inside: starting one per image costs a
+    second or more each."""
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True)
+    try:
+        yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def image(fig: go.Figure, fmt: str, width: int, height: int) -> bytes:
+    """``fig`` drawn as a PNG or SVG file's bytes, by kaleido."""
+    with warnings.catch_warnings():  # plotly passes options kaleido's shared browser ignores
+        warnings.simplefilter("ignore", UserWarning)
+        return fig.to_image(format=fmt, width=width, height=height)
+
+
 def write_images(figures: dict[str, go.Figure], folder, formats=("png", "svg"),
                  width: int = 900, height: int = 480) -> list:
-    """Each figure as ``folder/<name>.<format>`` for a paper (PNG and SVG by default), drawn by
-    kaleido in the system's Chromium with one browser for them all; return the paths.
+    """Each figure as ``folder/<name>.<format>`` for a paper (PNG and SVG by default), drawn in
+    the system's Chromium with one browser for them all; return the paths.
 
     Every file is written under a temporary name and renamed, so none is ever half written.
     """
-    import warnings
-    from pathlib import Path
-
-    import kaleido
-
     from aiecosim.experiments.atomic import write_atomically
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
+    with one_browser():
         for name, fig in figures.items():
-            size = {"width": width, "height": fig.layout.height or height}
             for fmt in formats:
-                with warnings.catch_warnings():  # options kaleido's shared browser ignores
-                    warnings.simplefilter("ignore", UserWarning)
-                    image = fig.to_image(format=fmt, **size)
+                data = image(fig, fmt, width, fig.layout.height or height)
                 path = folder / f"{name}.{fmt}"
-                write_atomically(path, lambda tmp, data=image: tmp.write_bytes(data))
+                write_atomically(path, lambda tmp, data=data: tmp.write_bytes(data))
                 written.append(path)
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
     return written

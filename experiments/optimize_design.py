@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from aiecosim.experiments import posterior as post
 from aiecosim.experiments.ema import policy_levers
 from aiecosim.experiments.design import validation_line
-from aiecosim.experiments.experiment import base_scenario, find_design
+from aiecosim.experiments.experiment import base_scenario, design_worlds, find_design
 from aiecosim.model import Scenario, keys
 from aiecosim.model.errors import ScenarioError, unknown_key_message
 from aiecosim.model.metrics import METRICS
@@ -180,18 +180,10 @@ def load_optimization(path: str | Path, quick: bool = False) -> Optimization:
         design = design.quick()
     scenario = base_scenario(design, path.parent, source)
     levers = tuple(_lever(scenario, key, r, source) for key, r in design.levers.items())
-    file = (path.parent / design.posterior).resolve()
-    try:
-        particles, _ = post.read(file)
-    except ScenarioError as exc:
-        raise ScenarioError(source, "posterior", f"{design.posterior}: {exc.problem}") from None
-    fixed = set(design.set) | set(design.levers)  # the design's own values win over a world's
-    worlds = tuple(post.World(w.particle, {k: v for k, v in w.overrides.items() if k not in fixed},
-                              w.seed)
-                   for w in post.draw_worlds(particles, design.worlds, design.world_seed))
-    from aiecosim.experiments.observations import file_digest
-
-    return Optimization(design, source, scenario, levers, worlds, file, file_digest(file))
+    # The design's own values, fixed or searched, win over a world's.
+    worlds, file, digest = design_worlds(design, path.parent, source,
+                                         set(design.set) | set(design.levers))
+    return Optimization(design, source, scenario, levers, worlds, file, digest)
 
 
 def parse_optimize_design(data: dict[str, Any], source: str) -> OptimizeDesign:

@@ -6,7 +6,6 @@ same file.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -14,7 +13,8 @@ import polars as pl
 
 from aiecosim.experiments.analysis import time_bands
 from aiecosim.experiments.atomic import write_atomically
-from aiecosim.experiments.figures import plot_bands, plot_convergence, plot_heatmap
+from aiecosim.experiments.figures import (image, one_browser, plot_bands, plot_convergence,
+                                          plot_heatmap)
 from aiecosim.experiments.findings import harm_welfare, jurisdictions, sections, worlds
 from aiecosim.experiments.findings import risk_axis, sensitivity
 from aiecosim.experiments.findings.claims import Claim
@@ -31,9 +31,7 @@ def export(fig: go.Figure, folder: Path, name: str) -> str:
     fig.update_layout(width=900, height=480)
     html = fig.to_html(include_plotlyjs="directory", full_html=True, div_id=name)
     write_atomically(folder / f"{name}.html", lambda tmp: tmp.write_text(html))
-    with warnings.catch_warnings():  # plotly passes options kaleido's shared browser ignores
-        warnings.simplefilter("ignore", UserWarning)
-        png = fig.to_image(format="png", width=900, height=480)
+    png = image(fig, "png", 900, 480)
     write_atomically(folder / f"{name}.png", lambda tmp: tmp.write_bytes(png))
     return f"{FIGURES}/{name}.png"
 
@@ -64,13 +62,8 @@ def _claims(claims: list[Claim]) -> str:
 
 def write_page(r: Results, page: Path) -> list[Claim]:
     """Compute everything, export figures beside ``page`` and write it; return the claims."""
-    import kaleido
-
-    kaleido.start_sync_server(silence_warnings=True)  # one browser for every PNG
-    try:
+    with one_browser():  # one browser for every PNG
         return _write_page(r, page)
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
 
 
 def _write_page(r: Results, page: Path) -> list[Claim]:

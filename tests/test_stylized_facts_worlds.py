@@ -85,10 +85,10 @@ def paired(a: Arm, b: Arm, metric: str, months: slice, draw: Draw) -> tuple[np.n
     return means(a, metric, months, draw), means(b, metric, months, draw)
 
 
-def log_ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """log(a / b) per world; NaN where either is not positive (no harm to compare)."""
+def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a / b per world; NaN where ``b`` is not positive (no harm to compare against)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where((a > 0) & (b > 0), np.log(a / b), np.nan)
+        return np.where(b > 0, a / b, np.nan)
 
 
 def where(defined: np.ndarray, holds: np.ndarray) -> np.ndarray:
@@ -129,8 +129,7 @@ def safety_training_open(draw: Draw = DRAW) -> Effect:
     lab untrained: the share of it that remains; holds when above half. Undefined in a world
     with no open-weight misuse in either arm."""
     a, b = paired(CAREFUL, CARELESS, "misuse_harm_open", LATER, draw)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        remains = np.where(b > 0, a / b, np.nan)
+    remains = ratio(a, b)
     return where(b > 0, remains > 0.5), remains
 
 
@@ -145,8 +144,7 @@ def safety_training_open_85(draw: Draw = DRAW) -> Effect:
 def safety_training_api(draw: Draw = DRAW) -> Effect:
     """The share of API misuse harm that remains under full safety training; holds below half."""
     a, b = paired(CAREFUL, CARELESS, "misuse_harm_api", LATER, draw)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        remains = np.where(b > 0, a / b, np.nan)
+    remains = ratio(a, b)
     return where(b > 0, remains < 0.5), remains
 
 
@@ -161,9 +159,7 @@ def watermark_cuts(draw: Draw) -> tuple[np.ndarray, np.ndarray]:
     """The share of API and of open-weight misuse harm a watermark mandate removes."""
     cuts = []
     for metric in ("misuse_harm_api", "misuse_harm_open"):
-        a, b = paired(WATERMARK, None, metric, LATER, draw)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cuts.append(np.where(b > 0, 1 - a / b, np.nan))
+        cuts.append(1 - ratio(*paired(WATERMARK, None, metric, LATER, draw)))
     return cuts[0], cuts[1]
 
 

@@ -176,7 +176,14 @@ class EcosystemModel(mesa.Model):
         return self.academics.safety_output + labs
 
     def academic_progress(self) -> float:
-        """Academic output relative to the first month: drives algorithmic spill-overs."""
+        """Academic output's rise above the first month's, in units of what the same groups
+        could have done that month with full access: drives algorithmic spill-overs. (Measured
+        against the first month's output itself, a community that began with almost no
+        access would see its output rise a thousandfold when weights were first released,
+        and algorithms gain thirty orders of magnitude in a month.)"""
         if self.steps == 1:
-            self.world.academic_output_start = max(self.academics.output, 1e-9)
-        return self.academics.output / self.world.academic_output_start - 1.0
+            self.world.academic_output_start = self.academics.output
+        unit = self.academics.full_access_output_start
+        if unit <= 0.0:  # no groups, or none with compute: nothing to spill over
+            return 0.0
+        return (self.academics.output - self.world.academic_output_start) / unit

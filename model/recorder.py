@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from aiecosim.model.agents.access import serving_costs
 from aiecosim.model.kernels.market import hhi
 from aiecosim.model.kernels.misuse import API_ROUTE, OPEN_ROUTE
 from aiecosim.model.metrics import TABLE
@@ -120,16 +121,16 @@ def compute_hhi(model) -> float:
 
 def cheapest_api_price(model) -> float:
     """The cheapest API price (USD per user-month) for the first month's frontier capability:
-    each API's price scaled to that capability by the serving-cost elasticity."""
+    each API's price scaled to that capability by the serving-cost elasticity, that is, this
+    month's serving cost at that capability times the API's markup and liability loading.
+    (Taken as that product rather than by dividing the price: far from the first month's
+    frontier both price and scale leave float64's range, and their ratio is undefined.)"""
     access, p = model.access, model.startups.params
-    capability, price = access.api_capability, access.api_price
-    if not np.isfinite(capability).any():  # no API: self-hosting a public base is the price
-        capability = access.public_quality
-        price = access.public_cost * (1.0 + p.self_hosting_overhead)
-    offered = np.isfinite(capability)
-    gap = capability[offered] - model.world.reference_capability
-    scaled = price[offered] / np.power(10.0, p.serving_capability_elasticity * gap)
-    return float(scaled.min())
+    at_reference = float(serving_costs(model, model.world.reference_capability))
+    offered = np.isfinite(access.api_capability)
+    if not offered.any():  # no API: self-hosting a public base is the price
+        return (1.0 + p.self_hosting_overhead) * at_reference
+    return float(access.api_price_factor[offered].min()) * at_reference
 
 
 def compute_share_top3(model) -> float:

@@ -207,7 +207,8 @@ class Technology(Section):
         source="Ho et al. 2024: 8 months (95% CI 5-14)",
     )
     research_spillover: float = param(
-        0.1, "Extra algorithmic progress per unit of academic output above its start level",
+        0.1, "Extra algorithmic progress per unit rise of academic output above its start, "
+        "in units of the start's output at full access (docs/ODD.md §7)",
         unit="share", ge=0, le=1, source="assumption",
     )
 

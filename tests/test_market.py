@@ -14,6 +14,7 @@ from aiecosim.model.agents.startups import StartupPopulation
 from aiecosim.model.ecosystem import EcosystemModel
 from aiecosim.model.kernels.market import (
     api_markups,
+    arrivals_within,
     attraction,
     entry_rate,
     hhi,
@@ -233,3 +234,17 @@ def test_amounts_beyond_float32_are_held_at_its_largest_value_and_others_kept_ex
     assert found.dtype == np.float32 and np.isfinite(found).all()
     assert found[:3].tolist() == values[:3].astype(np.float32).tolist()
     assert found[3] == np.float32(F32_MAX) and found[4] == -np.float32(F32_MAX)
+
+
+def test_arrivals_beyond_the_room_are_thinned_to_it_evenly_over_cells():
+    rng = np.random.default_rng(7)
+    few, at_limit = arrivals_within(rng, np.array([[2.0, 3.0]]), room=1_000)
+    assert not at_limit and few.sum() < 1_000
+    # Hundreds of millions arrive for 500,000 places: exactly the room enters, split over the
+    # cells as the arrivals were (3:1), and the draw does not list every arrival.
+    kept, at_limit = arrivals_within(rng, np.array([[3e8, 1e8]]), room=500_000)
+    assert at_limit and kept.sum() == 500_000
+    assert abs(kept[0] / kept.sum() - 0.75) < 0.005
+    none, at_limit = arrivals_within(rng, np.array([[5.0, 5.0]]), room=0)
+    assert none.sum() == 0 and not at_limit
+

@@ -164,3 +164,46 @@ def test_a_subsidy_for_a_tiny_safety_need_pays_it_in_full_without_overflow():
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         cover = safety_cover(1e9, 0.3, np.array([1e-300, 1e9, 0.0]), np.ones(3))
     assert cover == pytest.approx([1.0, 1.0, 0.0])
+
+
+def test_algorithmic_spillover_stays_bounded_when_academics_start_with_almost_no_access(
+        baseline):
+    """Only safety groups, no API access for them, open weights a year away: month 1's output
+    is near zero. The spill-over is measured in units of month 1's output at full access, so
+    the first open release raises algorithmic progress by at most the spill-over share, not
+    a thousandfold (it once added thirty orders of magnitude in a month)."""
+    shut_out = baseline.with_overrides({
+        "populations.academics.safety_share": 1.0, "populations.academics.api_access_factor": 0.0,
+        "technology.research_spillover": 1.0, "steps": 36, "populations.academics.count": 300,
+    })
+    model = EcosystemModel(shut_out, rng=3)
+    normal = np.log10(2.0) / shut_out.technology.algorithmic_halving_months
+    gains, before = [], 0.0
+    for _ in range(shut_out.steps):
+        model.step()
+        gains.append(model.world.algorithmic_log10 - before)
+        before = model.world.algorithmic_log10
+    assert model.world.open_depth > 0.5  # weights did arrive, and access with them
+    assert max(gains) <= 2.0 * normal + 1e-12  # spill-over 1: at most double progress
+    assert max(gains) > 1.05 * normal  # and it did act
+
+
+def test_a_lab_with_every_dollar_held_for_its_bills_postpones_its_run(baseline):
+    """Under the capital form a lab that owes more than it holds can fund no run; it waits
+    (capability unchanged and finite) rather than train a run of no compute."""
+    sued = baseline.with_overrides({
+        "finance.form": "capital", "finance.flagship_share": 1e-6,  # capital dwarfs any run
+        "policy.liability.bearer": "shared", "misuse.harm_per_incident_usd_m": 10_000.0,
+        "labs.open-bigtech.direct_users_m": 0.0, "labs.open-bigtech.release_interval_months": 1,
+        "misuse.harm_threshold": 24.0, "misuse.uplift_scale": 1e-6,
+        "populations.startups.exit_hazard": 1.0, "finance.capability_pull": 0.0, "steps": 15,
+    })
+    model = EcosystemModel(sued, rng=0)
+    lab = next(lab for lab in model.labs if lab.spec.name == "open-bigtech")
+    waited = 0
+    for _ in range(sued.steps):
+        model.step()
+        if lab.active and lab.run_cost_usd() <= 0.0:
+            waited += 1
+        assert np.isfinite([other.capability for other in model.labs]).all()
+    assert waited > 0

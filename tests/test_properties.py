@@ -78,6 +78,37 @@ BOX = parameter_box()
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(overrides=BOX, seed=st.integers(0, 2**31 - 1), steps=st.integers(1, 36))
+# A lab whose capital is all held for its liability bills could fund a run of no compute,
+# whose capability was -inf (log10 of zero FLOP), and investors' shares then NaN.
+@example(overrides={"policy.liability.bearer": "shared", "finance.capability_pull": 0.0,
+                    "finance.flagship_share": 1e-06, "misuse.harm_threshold": 24.0,
+                    "misuse.uplift_scale": 1e-06, "misuse.harm_per_incident_usd_m": 10000.0,
+                    "populations.startups.exit_hazard": 1.0,
+                    "labs.open-bigtech.release_interval_months": 1,
+                    "labs.open-bigtech.direct_users_m": 0.0},
+         seed=0, steps=15)
+# Academics who began with almost no access: the algorithmic spill-over, measured against
+# month 1's output, grew a thousandfold and serving costs overflowed.
+@example(overrides={"policy.safety_reward.strength": 1.0, "technology.research_spillover": 1.0,
+                    "finance.investment_usd_bn": 95212.9065, "finance.capability_pull": 0.0,
+                    "misuse.attempt_reference_cost_usd": 1036326.1604,
+                    "misuse.liability_scale": 0.0,
+                    "populations.startups.segments": 6,
+                    "populations.startups.serving_capability_elasticity": 2.0,
+                    "populations.academics.safety_share": 1.0,
+                    "populations.academics.api_access_factor": 0.0,
+                    "labs.closed-challenger.budget_usd_m": 602722.7386,
+                    "labs.closed-challenger.skill": 1.9265, "labs.closed-challenger.safety": 0.0,
+                    "labs.closed-challenger.first_release_month": 600,
+                    "labs.safety-focused.parent_funding_usd_bn": 10000.0,
+                    "labs.open-bigtech.budget_usd_m": 0.01,
+                    "labs.open-bigtech.first_release_month": 1,
+                    "labs.open-bigtech.direct_users_m": 0.0,
+                    "labs.open-startup-lab.budget_usd_m": 0.01,
+                    "labs.open-startup-lab.skill": 0.8511, "labs.open-startup-lab.safety": 0.4897,
+                    "labs.foreign-open-lab.safety": 0.0,
+                    "labs.foreign-open-lab.release_interval_months": 1},
+         seed=567753730, steps=20)
 def test_metrics_stay_finite_and_in_range_over_the_parameter_box(overrides, seed, steps):
     scenario = Scenario.baseline().with_overrides({**overrides, "steps": steps})
     frame = simulate(scenario, seed=seed)
@@ -103,6 +134,10 @@ def longest_horizon() -> int:
                     "populations.startups.inference_cost_decline": 1000.0,
                     "populations.startups.segments": 5, "populations.academics.count": 100,
                     "populations.bad_actors.count": 100}, seed=1, steps=longest_horizon())
+# Algorithms doubling every two months for 25 years: the cheapest API's price, taken as its
+# price divided by its capability scale, was inf / inf.
+@example(overrides={"technology.algorithmic_halving_months": 2.00001,
+                    "populations.startups.serving_capability_elasticity": 1.6}, seed=0, steps=300)
 def test_long_horizons_stay_finite_over_the_parameter_box(overrides, seed, steps):
     """Growth compounds for up to fifty years: nothing may overflow (to inf, or to NaN from
     inf - inf) anywhere inside the schema's bounds."""

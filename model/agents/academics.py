@@ -31,6 +31,7 @@ class AcademicPopulation(mesa.Agent):
         self.groups_by_place = np.bincount(self.place, minlength=len(shares))
         self.own_compute_usd = float(self.compute_k.sum(dtype=np.float64)) * 1e3
         self.output = 0.0
+        self.full_access_output_start = 0.0  # month 1's output had every group full access
         self.safety_output = 0.0
         self.public_compute_usd_bn = 0.0
 
@@ -50,6 +51,11 @@ class AcademicPopulation(mesa.Agent):
                                F32(general_access), p.compute_usd_k, noise)
         # Reported per thousand groups' worth of typical output.
         self.output = float(output.sum(dtype=np.float64)) / 1000.0
+        if model.steps == 1:  # the unit of the spill-over: what these groups could do in 2023
+            full = groups_output(self.productivity, self.compute_k, self.subsidy_by_place(),
+                                 self.place, self.is_safety, F32(1.0), F32(1.0),
+                                 p.compute_usd_k, noise)
+            self.full_access_output_start = float(full.sum(dtype=np.float64)) / 1000.0
         self.safety_output = float(output[self.is_safety].sum(dtype=np.float64)) / 1000.0
         self.public_compute_usd_bn = self.public_pool_k() / 1e6
 

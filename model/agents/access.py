@@ -18,6 +18,7 @@ class Access:
     api_capability: np.ndarray  # -inf where the lab serves no API
     api_cost: np.ndarray  # USD per user-month of serving the lab's API (inf where none)
     api_price: np.ndarray  # USD per user-month a customer pays (inf where none)
+    api_price_factor: np.ndarray  # api_price / api_cost: markup and liability loading
     api_mitigation: np.ndarray  # share of uplift left after pre-release evaluation
     monitoring: np.ndarray  # chance per month an abuser is detected
     refusal: np.ndarray  # share of misuse attempts refused
@@ -109,8 +110,10 @@ def api_prices(model, lab_arrays: dict, public_quality: np.ndarray) -> dict[str,
     cost = serving_costs(model, capability)
     markup = api_markups(capability, float(public_quality.max()), p.api_markup,
                          p.markup_lead_scale)
-    price = cost * (1.0 + markup) * (1.0 + lab_arrays["liability_loading"])
-    return dict(api_cost=cost, api_price=np.where(np.isfinite(capability), price, np.inf))
+    factor = (1.0 + markup) * (1.0 + lab_arrays["liability_loading"])
+    price = cost * factor
+    return dict(api_cost=cost, api_price=np.where(np.isfinite(capability), price, np.inf),
+                api_price_factor=factor)
 
 
 def lab_terms(model) -> dict[str, np.ndarray | int]:

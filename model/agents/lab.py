@@ -177,12 +177,15 @@ class FrontierLab(mesa.Agent):
         return self.safety_covered * tax * self.safety_effort * self.training_spend_usd() / 1e9
 
     def train(self, month: int) -> None:
-        """Train the next flagship with this month's compute, algorithms and safety tax."""
+        """Train the next flagship with this month's compute, algorithms and safety tax; with no
+        money to spend (capital form), postpone the run to the next month."""
         sc, world = self.model.scenario, self.model.world
         if self.capital_form:  # what the lab can afford now: its capital and expected revenue
             self.burn = float(monthly_burn(self.capital, self.revenue, sc.finance.runway_months,
                                            self.liability_yearly / 12.0))
         cost = self.run_cost_usd()
+        if cost <= 0.0:  # every dollar is held back for the bills it expects: the run waits
+            return  # for a month the lab can fund one (a run of no compute has no capability)
         flop = cost * world.flop_per_usd
         capability, raw = self.run_capabilities(cost, world.flop_per_usd,
                                                 world.algorithmic_log10)

@@ -180,8 +180,9 @@ class MarketTerms:
         # The rules of kernels.market.choose_open_base and pick_option, one firm at a time; the
         # scalars in the tastes' precision, as numpy would take them (float32 for the
         # population, float64 for the per-agent reference's one-firm arrays).
-        scalar = taste.dtype.type
-        return pick_kinds(taste, u, scalar(noise), scalar(advantage), side,
+        dtype = taste.dtype
+        return pick_kinds(taste, u, in_precision(noise, dtype), in_precision(advantage, dtype),
+                          side,
                           option_cumulative(open_margins, noise),
                           option_cumulative(api_margins, noise), self.n_open)
 
@@ -203,3 +204,11 @@ class MarketTerms:
         rate = entry_rate(terms.demand, terms.unit_margin[place, best], cost, terms.weight[best],
                           segment_pull, self.params.entry_flow)
         return rate, best
+
+
+def in_precision(value: float, dtype: np.dtype):
+    """``value`` as a scalar of ``dtype``, held inside its range: an advantage beyond float32's
+    largest value (a model fifty orders of magnitude ahead) decides the same choice as that
+    value does, while casting it would give an infinity and then NaN."""
+    largest = float(np.finfo(dtype).max)
+    return dtype.type(min(max(float(value), -largest), largest))

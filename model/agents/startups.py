@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms, unit_revenue_k
-from aiecosim.model.kernels.market import as_float32
+from aiecosim.model.kernels.market import arrivals_within, as_float32
 from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.startup_month import (
     choosers_by_place,
@@ -93,12 +93,8 @@ class StartupPopulation(mesa.Agent):
                                                     subsidy[j]) for j in range(self.places)))
         rate = np.array(rates) * self.place_shares[:, None]
         room = max(p.max_firms - self.active, 0)
-        arrivals = self.model.rng.poisson(np.minimum(rate, room)).ravel()
-        self.at_limit = int(arrivals.sum()) > room
+        arrivals, self.at_limit = arrivals_within(self.model.rng, rate, room)
         cells = np.arange(arrivals.size)  # place * segments + segment
-        if self.at_limit:  # more would enter than the run may hold: a random subset does
-            keep = self.model.rng.permutation(int(arrivals.sum()))[:room]
-            arrivals = np.bincount(np.repeat(cells, arrivals)[keep], minlength=arrivals.size)
         self.entered = count = int(arrivals.sum())
         self.entrants = rows = self.free_rows(count)
         if not count:

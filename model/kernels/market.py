@@ -140,6 +140,27 @@ def entry_rate(demand: float, unit_margin_k: float, cost_k: float, weight: float
     return flow * np.maximum(room, 0.0)
 
 
+def arrivals_within(rng: np.random.Generator, rate: np.ndarray,
+                    room: int) -> tuple[np.ndarray, bool]:
+    """Entrants per cell this month: Poisson arrivals at ``rate``, of which at most ``room``
+    may enter (``max_firms`` less the firms active). Where more arrive, a random subset enters,
+    each arrival equally likely to be kept: a multivariate hypergeometric draw per cell, whose
+    cost does not grow with the arrivals (they can number in the hundreds of millions when
+    the rate far exceeds the room). Also says whether more arrived than could enter.
+
+    Rates above the room are scaled down together, so that the largest is the room: a Poisson
+    mean stays in range, and the cells keep their proportions (capping each cell alone would
+    give every cell beyond the room an equal share)."""
+    rate = np.asarray(rate, dtype=float)
+    largest = float(rate.max(initial=0.0))
+    if largest > room:
+        rate = rate * (room / largest)
+    arrivals = rng.poisson(rate).ravel()
+    if int(arrivals.sum()) > room:
+        return rng.multivariate_hypergeometric(arrivals, room), True
+    return arrivals, False
+
+
 def choose_open_base(taste: np.ndarray, open_advantage_k: float, noise_k: float) -> np.ndarray:
     """Fine-tune open weights (True) or build on an API (False): a logit choice.
 

@@ -34,10 +34,15 @@ class ResearchGroup(mesa.Agent):
         """A month's research with this month's access and compute; report it to the cohort."""
         c = self.cohort
         access = c.safety_access if self.is_safety else c.general_access
+        noise = self.model.rng.random()
         output = float(research_output(self.productivity, self.compute_k,
                                        c.subsidy_k[self.place], access,
-                                       c.params.compute_usd_k, self.model.rng.random()))
+                                       c.params.compute_usd_k, noise))
         c.output += output / 1000.0  # per thousand groups' worth of typical output
+        if self.model.steps == 1:  # the spill-over's unit: this month's output at full access
+            c.full_access_output_start += float(research_output(
+                self.productivity, self.compute_k, c.subsidy_k[self.place], 1.0,
+                c.params.compute_usd_k, noise)) / 1000.0
         if self.is_safety:
             c.safety_output += output / 1000.0
 
@@ -57,6 +62,7 @@ class AcademicCohort:
         self.groups_by_place = np.bincount([group.place for group in self.groups],
                                            minlength=len(model.scenario.jurisdictions))
         self.output = self.safety_output = self.public_compute_usd_bn = 0.0
+        self.full_access_output_start = 0.0
 
     @property
     def groups(self) -> "mesa.agentset.AgentSet":

@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from aiecosim.model.agents.market_terms import MarketTerms, Terms
+from aiecosim.model.kernels.market import arrivals_within
 from aiecosim.model.kernels.places import draw_places
 
 
@@ -133,12 +134,7 @@ class StartupCohort:
                             for j in range(self.places)))
         rate = np.array(rates) * self.place_shares[:, None]
         room = max(p.max_firms - self.active, 0)
-        arrivals = self.model.rng.poisson(np.minimum(rate, room)).ravel()
-        self.at_limit = int(arrivals.sum()) > room
-        if self.at_limit:  # more would enter than the run may hold: a random subset does
-            keep = self.model.rng.permutation(int(arrivals.sum()))[:room]
-            arrivals = np.bincount(np.repeat(np.arange(arrivals.size), arrivals)[keep],
-                                   minlength=arrivals.size)
+        arrivals, self.at_limit = arrivals_within(self.model.rng, rate, room)
         self.entered = int(arrivals.sum())
         for cell in np.flatnonzero(arrivals):  # cell = place * segments + segment
             place, segment = divmod(int(cell), p.segments)

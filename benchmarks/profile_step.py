@@ -39,13 +39,30 @@ def profile(members: int, months: int, engine: str = "vectorized", seed: int = 0
     return pstats.Stats(profiler)
 
 
+PROJECT_FOLDERS = ("model", "benchmarks", "experiments", "cli", "dashboard")
+
+
+def project_relative(path: str) -> str | None:
+    """``path`` relative to the project, if it is one of the project's files: in this tree,
+    or in another copy of it (``bench --against`` and unpacked revisions run from a temporary
+    folder, whose name must not reach the docs)."""
+    if path.startswith(str(REPO) + "/"):
+        return path[len(str(REPO)) + 1:]
+    for folder in PROJECT_FOLDERS:
+        at = path.rfind(f"/{folder}/")
+        if at >= 0 and (REPO / path[at + 1:]).is_file():
+            return path[at + 1:]
+    return None
+
+
 def short_path(filename: str) -> str:
     """A path readers can find without this machine's layout: repo- or package-relative."""
     path = filename.replace("\\", "/")
     if "/site-packages/" in path:  # first: a virtual environment may live inside the repository
         return path.split("/site-packages/", 1)[1]
-    if path.startswith(str(REPO) + "/"):
-        return path[len(str(REPO)) + 1:]
+    relative = project_relative(path)
+    if relative is not None:
+        return relative
     stdlib = re.search(r"/lib/python3\.\d+/(.*)$", path)
     return f"stdlib/{stdlib.group(1)}" if stdlib else path
 
@@ -63,7 +80,9 @@ def top_entries(stats: pstats.Stats, top: int, by: str, only_repo: bool = False)
     total = stats.total_tt
     entries = []
     for key, (_, calls, own, cumulative, _) in stats.stats.items():
-        if only_repo and not key[0].startswith((str(REPO / "model"), str(REPO / "benchmarks"))):
+        if only_repo and (key[0] == "~" or "/site-packages/" in key[0]
+                          or not (project_relative(key[0]) or "").startswith(
+                              ("model/", "benchmarks/"))):
             continue
         entries.append((function_name(key), calls, own, cumulative))
     column = 2 if by == "own" else 3

@@ -10,6 +10,7 @@ from aiecosim.benchmarks.against import REPO, git, imported_tree, revision
 from aiecosim.benchmarks.docs_section import replace_section
 from aiecosim.benchmarks import month_phases
 from aiecosim.benchmarks.month_phases import PhaseTimer, instrument, measure
+from aiecosim.benchmarks.profile_step import short_path
 from aiecosim.benchmarks.report import markdown, rows
 from aiecosim.benchmarks.sizes import format_size, parse_size, scaled
 from aiecosim.benchmarks.suite import run_suite
@@ -136,3 +137,16 @@ def test_baseline_is_timed_in_turn_against_another_revision():
     page = markdown(results, "aiecosim bench")
     assert f"`{other.commit[:10]}` (`--against`)" in page
     assert "baseline speed-up over the --against revision" in page
+
+
+def test_profile_paths_name_project_files_without_the_folder_they_ran_from():
+    """A profile made from an unpacked copy (``bench --against``) names the project's files
+    relative to the project, as one made in this tree does: no temporary folder in the docs."""
+    inside = str(REPO / "model" / "agents" / "startups.py")
+    copy = "/tmp/unpacked123/aiecosim/model/agents/startups.py"
+    assert short_path(inside) == short_path(copy) == "model/agents/startups.py"
+    assert short_path("/x/.venv/lib/python3.13/site-packages/numba/core/ffi.py") == \
+        "numba/core/ffi.py"
+    assert short_path("/usr/lib/python3.13/json/decoder.py") == "stdlib/json/decoder.py"
+    assert short_path("/tmp/elsewhere/model/not_ours.py") == "/tmp/elsewhere/model/not_ours.py"
+

@@ -45,7 +45,10 @@ PROJECT_FOLDERS = ("model", "benchmarks", "experiments", "cli", "dashboard")
 def project_relative(path: str) -> str | None:
     """``path`` relative to the project, if it is one of the project's files: in this tree,
     or in another copy of it (``bench --against`` and unpacked revisions run from a temporary
-    folder, whose name must not reach the docs)."""
+    folder, whose name must not reach the docs). Installed packages are never the project's,
+    even in a virtual environment inside the repository."""
+    if "/site-packages/" in path:
+        return None
     if path.startswith(str(REPO) + "/"):
         return path[len(str(REPO)) + 1:]
     for folder in PROJECT_FOLDERS:
@@ -80,9 +83,8 @@ def top_entries(stats: pstats.Stats, top: int, by: str, only_repo: bool = False)
     total = stats.total_tt
     entries = []
     for key, (_, calls, own, cumulative, _) in stats.stats.items():
-        if only_repo and (key[0] == "~" or "/site-packages/" in key[0]
-                          or not (project_relative(key[0]) or "").startswith(
-                              ("model/", "benchmarks/"))):
+        if only_repo and not (project_relative(key[0]) or "").startswith(
+                ("model/", "benchmarks/")):
             continue
         entries.append((function_name(key), calls, own, cumulative))
     column = 2 if by == "own" else 3

@@ -149,4 +149,3 @@ def test_profile_paths_name_project_files_without_the_folder_they_ran_from():
         "numba/core/ffi.py"
     assert short_path("/usr/lib/python3.13/json/decoder.py") == "stdlib/json/decoder.py"
     assert short_path("/tmp/elsewhere/model/not_ours.py") == "/tmp/elsewhere/model/not_ours.py"
-

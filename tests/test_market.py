@@ -247,4 +247,3 @@ def test_arrivals_beyond_the_room_are_thinned_to_it_evenly_over_cells():
     assert abs(kept[0] / kept.sum() - 0.75) < 0.005
     none, at_limit = arrivals_within(rng, np.array([[5.0, 5.0]]), room=0)
     assert none.sum() == 0 and not at_limit
-

@@ -10,6 +10,8 @@ from aiecosim.model.kernels.research_month import groups_output
 
 F32 = np.float32
 GENERAL_API_ACCESS = 0.7  # non-safety research loses less from black-box access (assumption)
+# Output is reported per thousand groups' worth of typical output (a unit, not a behaviour).
+GROUPS_PER_OUTPUT_UNIT = 1000.0
 
 
 class AcademicPopulation(mesa.Agent):
@@ -49,14 +51,15 @@ class AcademicPopulation(mesa.Agent):
         output = groups_output(self.productivity, self.compute_k, self.subsidy_by_place(),
                                self.place, self.is_safety, F32(safety_access),
                                F32(general_access), p.compute_usd_k, noise)
-        # Reported per thousand groups' worth of typical output.
-        self.output = float(output.sum(dtype=np.float64)) / 1000.0
+        self.output = float(output.sum(dtype=np.float64)) / GROUPS_PER_OUTPUT_UNIT
         if model.steps == 1:  # the unit of the spill-over: what these groups could do in 2023
             full = groups_output(self.productivity, self.compute_k, self.subsidy_by_place(),
                                  self.place, self.is_safety, F32(1.0), F32(1.0),
                                  p.compute_usd_k, noise)
-            self.full_access_output_start = float(full.sum(dtype=np.float64)) / 1000.0
-        self.safety_output = float(output[self.is_safety].sum(dtype=np.float64)) / 1000.0
+            self.full_access_output_start = (float(full.sum(dtype=np.float64))
+                                             / GROUPS_PER_OUTPUT_UNIT)
+        self.safety_output = (float(output[self.is_safety].sum(dtype=np.float64))
+                              / GROUPS_PER_OUTPUT_UNIT)
         self.public_compute_usd_bn = self.public_pool_k() / 1e6
 
     def pools_k(self) -> np.ndarray:
@@ -78,4 +81,4 @@ class AcademicPopulation(mesa.Agent):
 
     @property
     def value_usd_bn(self) -> float:
-        return self.output * 1000.0 * self.params.value_per_output_usd_k / 1e6
+        return self.output * GROUPS_PER_OUTPUT_UNIT * self.params.value_per_output_usd_k / 1e6

@@ -15,6 +15,7 @@ from aiecosim.model.kernels.market import (
     attraction,
     entry_rate,
     expected_margin,
+    in_precision,
     option_cumulative,
     segment_demand,
     serving_cost,
@@ -205,10 +206,3 @@ class MarketTerms:
                           segment_pull, self.params.entry_flow)
         return rate, best
 
-
-def in_precision(value: float, dtype: np.dtype):
-    """``value`` as a scalar of ``dtype``, held inside its range: an advantage beyond float32's
-    largest value (a model fifty orders of magnitude ahead) decides the same choice as that
-    value does, while casting it would give an infinity and then NaN."""
-    largest = float(np.finfo(dtype).max)
-    return dtype.type(min(max(float(value), -largest), largest))

@@ -23,6 +23,15 @@ def as_float32(values: np.ndarray | float) -> np.ndarray:
     return np.clip(values, -F32_MAX, F32_MAX).astype(np.float32)
 
 
+def in_precision(value: float, dtype: np.dtype):
+    """``value`` as a scalar of ``dtype``, held inside its range as ``as_float32`` holds
+    arrays: an advantage beyond float32's largest value (a model fifty orders of magnitude
+    ahead) decides the same choice as that value does, while casting it would give an
+    infinity and then NaN. (float64, the per-agent reference's precision, is left as it is.)"""
+    largest = float(np.finfo(dtype).max)
+    return dtype.type(min(max(float(value), -largest), largest))
+
+
 def serving_cost(capability: np.ndarray | float, reference: float, months: int,
                  cost_usd: float, capability_elasticity: float, yearly_decline: float,
                  ) -> np.ndarray:

@@ -11,7 +11,7 @@ import math
 import mesa
 import numpy as np
 
-from aiecosim.model.agents.academics import GENERAL_API_ACCESS
+from aiecosim.model.agents.academics import GENERAL_API_ACCESS, GROUPS_PER_OUTPUT_UNIT
 from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.research import research_output
 
@@ -38,13 +38,13 @@ class ResearchGroup(mesa.Agent):
         output = float(research_output(self.productivity, self.compute_k,
                                        c.subsidy_k[self.place], access,
                                        c.params.compute_usd_k, noise))
-        c.output += output / 1000.0  # per thousand groups' worth of typical output
+        c.output += output / GROUPS_PER_OUTPUT_UNIT
         if self.model.steps == 1:  # the spill-over's unit: this month's output at full access
             c.full_access_output_start += float(research_output(
                 self.productivity, self.compute_k, c.subsidy_k[self.place], 1.0,
-                c.params.compute_usd_k, noise)) / 1000.0
+                c.params.compute_usd_k, noise)) / GROUPS_PER_OUTPUT_UNIT
         if self.is_safety:
-            c.safety_output += output / 1000.0
+            c.safety_output += output / GROUPS_PER_OUTPUT_UNIT
 
 
 class AcademicCohort:
@@ -96,4 +96,4 @@ class AcademicCohort:
 
     @property
     def value_usd_bn(self) -> float:
-        return self.output * 1000.0 * self.params.value_per_output_usd_k / 1e6
+        return self.output * GROUPS_PER_OUTPUT_UNIT * self.params.value_per_output_usd_k / 1e6

@@ -163,16 +163,30 @@ class Experiment:
         text = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    def with_worlds(self, n: int) -> "Experiment":
-        """The same design with ``n`` worlds drawn from its posterior (a smaller version)."""
+    def with_worlds(self, n: int, posterior: str | None = None) -> "Experiment":
+        """The same design with ``n`` worlds drawn from its posterior (a smaller version), or
+        from ``posterior`` (a file's path), one seed each: a design of the defaults' world
+        rerun over plausible worlds, its points compared within each world."""
         from dataclasses import replace
 
-        design = self.design.model_copy(update={"worlds": n})
+        update: dict[str, Any] = {"worlds": n}
+        if posterior is not None:
+            update |= {"posterior": str(posterior), "seeds": 1}
+        design = self.design.model_copy(update=update)
         worlds, digest = _worlds(design, Path(self.source).parent, self.source)
-        variables = tuple(Variable(WORLD, "int", values=tuple(range(n))) if v.key == WORLD else v
-                          for v in self.variables)
+        variables = (Variable(WORLD, "int", values=tuple(range(n))),
+                     *(v for v in self.variables if v.key != WORLD))
         return replace(self, design=design, variables=variables, worlds=worlds,
                        posterior_digest=digest)
+
+    def with_set(self, overrides: dict[str, Any]) -> "Experiment":
+        """The same design with ``overrides`` added to its ``set`` (every run's fixed values),
+        e.g. one of the structural switches of DESIGN.md §3."""
+        from dataclasses import replace
+
+        design = self.design.model_copy(update={"set": {**self.design.set, **overrides}})
+        scenario = _checked(self.scenario, overrides, self.source, "set")
+        return replace(self, design=design, scenario=scenario)
 
     def seeds(self) -> list[int]:
         return list(range(self.design.first_seed, self.design.first_seed + self.design.seeds))

@@ -250,6 +250,9 @@ _PRIORS = [
        "Besiroglu et al. 2024: academic compute is a small fraction of industry's"),
     _p("populations.academics.api_access_factor", "uniform", 0.1, 0.6,
        "black-box study gives part of what weights give (Shevlane & Dafoe 2020)"),
+    _p("populations.academics.general_api_access", "uniform", 0.4, 0.9,
+       "general research loses less than safety work from black-box access (above "
+       "api_access_factor's range), but still loses fine-tuning and inspection"),
     _p("populations.academics.value_per_output_usd_k", "log-uniform", 15.0, 150.0,
        "no measurement exists"),
     _p("populations.academics.lab_safety_weight", "log-uniform", 30.0, 300.0,

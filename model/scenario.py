@@ -657,6 +657,12 @@ class Academics(Section):
         0.3, "Research value of black-box API access relative to open weights for safety work",
         unit="share", ge=0, le=1, source="assumption; Shevlane & Dafoe 2020 (deep versus black-box study)",
     )
+    general_api_access: float = param(
+        0.7, "Research value of black-box API access relative to open weights for general "
+        "(not safety) research, which needs a model's internals less than safety work does",
+        unit="share", ge=0, le=1, source="assumption, prior range 0.4-0.9; Shevlane & Dafoe "
+        "2020 (deep versus black-box study)",
+    )
     value_per_output_usd_k: float = param(
         50.0, "Downstream value of one unit of a group's monthly output (spill-overs)",
         unit="USD k", ge=0, le=1e5, source="assumption",

@@ -25,11 +25,27 @@ def small_claims(small_results):
     return all_claims(small_results)
 
 
+def claim_rows() -> dict[str, dict[str, str]]:
+    """Each row of the committed page's claim tables by statement, its cells by column."""
+    rows, header = {}, None
+    for line in (REPO / "docs" / "findings.md").read_text().splitlines():
+        if line.startswith("|---"):
+            continue
+        if not line.startswith("| "):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if header is None:
+            header = cells
+        elif header[0] == "claim" and "holds" in header and len(cells) == len(header):
+            rows[cells[0]] = dict(zip(header, cells))
+    return rows
+
+
 def page_verdicts() -> dict[str, tuple[str, str]]:
     """Each claim's "holds" and "whole CI agrees" cells on the committed page, by statement."""
-    page = (REPO / "docs" / "findings.md").read_text()
-    cells = [line.strip("| ").split(" | ") for line in page.splitlines() if line.startswith("| ")]
-    return {row[0]: (row[-3], row[-2]) for row in cells if len(row) >= 5}
+    return {statement: (row["holds"], row["whole CI agrees"])
+            for statement, row in claim_rows().items()}
 
 
 @pytest.mark.timeout(900)
@@ -110,3 +126,18 @@ def test_the_sensitivity_section_computes_on_the_small_run(small_results):
     assert set(sensitivity.above_floor(found)) <= set(leaders)
     grown = sensitivity.convergence(small_results, "innovation", leaders)
     assert grown["size"].max() == len(small_results.sweeps["prior-worlds"].points)
+
+
+def test_every_claim_has_a_label_and_a_share_of_worlds_as_on_the_page(small_claims):
+    """Each claim is labelled (identity, by construction or emergent) and computed in each
+    world of its design's copy over the posterior; the page shows the same labels."""
+    from aiecosim.experiments.findings.over_worlds import LABELS
+
+    rows = claim_rows()
+    assert {c.name for c in small_claims} == set(LABELS)
+    for c in small_claims:
+        assert c.label in ("identity", "by construction", "emergent"), c.name
+        holds, worlds = c.held_in
+        assert worlds >= 2 and 0 <= holds <= worlds, c.name
+        assert rows[c.statement]["label"] == c.label, c.statement
+        assert rows[c.statement]["share of worlds"].endswith("%"), c.statement

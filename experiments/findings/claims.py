@@ -29,6 +29,13 @@ class Claim:
     holds: bool
     confident: bool
     seeds: int
+    label: str = ""  # identity | by construction | emergent (findings.over_worlds.LABELS)
+    held_in: tuple[int, int] | None = None  # (worlds where it holds, worlds), over_worlds
+
+    @property
+    def share(self) -> float | None:
+        """The share of plausible worlds in which the claim holds, once computed."""
+        return None if self.held_in is None else self.held_in[0] / self.held_in[1]
 
 
 def _diff_claim(section: str, name: str, statement: str, effect: Estimate, above: float,

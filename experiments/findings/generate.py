@@ -16,7 +16,7 @@ from aiecosim.experiments.cluster import local_cluster
 from aiecosim.experiments.experiment import SHIPPED, Experiment, load_experiment
 from aiecosim.experiments.findings.claims import Claim, fact_claims
 from aiecosim.experiments.findings.results import Results
-from aiecosim.experiments.findings import jurisdictions, risk_axis, sections
+from aiecosim.experiments.findings import jurisdictions, over_worlds, risk_axis, sections, worlds
 from aiecosim.experiments.observations import shipped
 from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.runner import run_sweep
@@ -39,7 +39,14 @@ DESIGNS: dict[str, Path] = {
     "headlines-over-worlds": HERE / "headlines-over-worlds.toml",
 }
 SMALL = {"seeds": 3, "samples": {"sobol": 8, "lhs": 16, "morris": 2}, "worlds": 40,
-         "design_worlds": 12, "prior_worlds": 96}
+         "design_worlds": 12, "prior_worlds": 96, "copy_worlds": 2}
+# The structural switches of DESIGN.md §3: each alternative to the default form reruns the
+# headlines over SWITCH_WORLDS worlds of the same posterior (a share's standard error near
+# 90% is then about 0.04).
+SWITCHES: dict[str, tuple[str, ...]] = {"finance.form": ("exogenous",),
+                                       "race.information": ("private",),
+                                       "defense.form": ("open-weights", "neither")}
+SWITCH_WORLDS = 64
 HINDCAST_WORLDS = 200  # plausible worlds from the shipped posterior; HINDCAST_SEED draws them
 HINDCAST_SEED = 1
 
@@ -59,14 +66,36 @@ def shrink(experiment: Experiment) -> Experiment:
     return experiment
 
 
+def switch_name(key: str, value: str) -> str:
+    """The name of the headlines' rerun under one structural switch."""
+    return f"{worlds.DESIGN} with {key} = {value}"
+
+
+def experiments(small: bool = False) -> dict[str, Experiment]:
+    """Every sweep the page needs, by name: the designs, each claim design's copy over the
+    shipped posterior's worlds, and the headlines under each structural switch."""
+    found = {name: load_experiment(path) for name, path in DESIGNS.items()}
+    posterior = str(shipped(SHIPPED_POSTERIOR))
+    for design, (n, _) in over_worlds.COPIES.items():
+        copy = found[design].with_worlds(SMALL["copy_worlds"] if small else n, posterior)
+        found[over_worlds.copy_name(design)] = copy
+    headlines = found[worlds.DESIGN]
+    for key, values in SWITCHES.items():
+        for value in values:
+            switched = headlines.with_set({key: value})
+            found[switch_name(key, value)] = switched.with_worlds(
+                SMALL["copy_worlds"] if small else SWITCH_WORLDS)
+    if small:
+        found = {name: shrink(e) for name, e in found.items()}
+    return found
+
+
 def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
                progress: bool = True) -> Results:
-    """Run (or resume) every design into ``results/NAME`` and read them back."""
+    """Run (or resume) every sweep into ``results/NAME`` and read them back."""
+    planned = experiments(small)
     with local_cluster(workers) as cluster:
-        for name, path in DESIGNS.items():
-            experiment = load_experiment(path)
-            if small:
-                experiment = shrink(experiment)
+        for name, experiment in planned.items():
             if console is not None and progress:
                 console.print(f"[bold]{name}[/bold]: {experiment.design.description}")
             outcome = run_sweep(experiment, results / name, scheduler=cluster.scheduler_address,
@@ -77,7 +106,17 @@ def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
     held_out = hindcast.predict(Scenario.baseline(), shipped(SHIPPED_POSTERIOR),
                                 SMALL["worlds"] if small else HINDCAST_WORLDS, HINDCAST_SEED,
                                 workers=workers)
-    return Results({name: load_sweep(results / name) for name in DESIGNS}, hindcast=held_out)
+    return Results({name: load_sweep(results / name) for name in planned}, hindcast=held_out)
+
+
+def headlines_by_structure(r: Results) -> dict[str, list[worlds.WorldClaim]]:
+    """The headlines over worlds under the default forms, then under each structural switch
+    (``key = value``)."""
+    found = {"default forms": worlds.world_claims(r)}
+    for key, values in SWITCHES.items():
+        for value in values:
+            found[f"{key} = {value}"] = worlds.world_claims(r, switch_name(key, value))
+    return found
 
 
 def all_claims(r: Results) -> list[Claim]:
@@ -87,5 +126,6 @@ def all_claims(r: Results) -> list[Claim]:
     facts = fact_claims(r)
     after_9b = next(i for i, c in enumerate(facts) if c.name.startswith("9b")) + 1
     facts.insert(after_9b, risk_axis.band_claim(r))
-    return (facts + sections.regime_claims(r) + jurisdictions.jurisdiction_claims(r)
-            + sections.policy_map_claims(r) + leak + robust)
+    return over_worlds.labelled(facts + sections.regime_claims(r)
+                                + jurisdictions.jurisdiction_claims(r)
+                                + sections.policy_map_claims(r) + leak + robust, r)

@@ -19,7 +19,8 @@ from aiecosim.experiments.findings import harm_welfare, jurisdictions, sections,
 from aiecosim.experiments.findings import risk_axis, sensitivity
 from aiecosim.experiments.findings.claims import Claim
 from aiecosim.experiments import hindcast
-from aiecosim.experiments.findings.generate import DESIGNS, HINDCAST_SEED, all_claims
+from aiecosim.experiments.findings.generate import (DESIGNS, HINDCAST_SEED, all_claims,
+                                                   headlines_by_structure)
 from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.findings.results import Results
 
@@ -54,9 +55,10 @@ def _table(frame: pl.DataFrame) -> str:
 
 
 def _claims(claims: list[Claim]) -> str:
-    rows = [{"claim": c.statement, "measured (mean [95% CI])": c.measured,
+    rows = [{"claim": c.statement, "label": c.label, "measured (mean [95% CI])": c.measured,
              "holds": "yes" if c.holds else "NO", "whole CI agrees": "yes" if c.confident else "no",
-             "seeds": c.seeds} for c in claims]
+             "seeds": c.seeds, "share of worlds": f"{c.share:.0%}",
+             "worlds": c.held_in[1]} for c in claims]
     return _table(pl.DataFrame(rows))
 
 
@@ -157,26 +159,35 @@ def _write_page(r: Results, page: Path) -> list[Claim]:
 
 
 def _over_worlds(r: Results) -> str:
-    """The headlines in the plausible worlds of the shipped posterior, with PRIM's conditions
-    for those that do not hold across them."""
-    claims = worlds.world_claims(r)
+    """The headlines in the plausible worlds of the shipped posterior, under each structural
+    switch, with PRIM's conditions for those that do not hold across them."""
+    by_structure = headlines_by_structure(r)
+    claims = by_structure["default forms"]
     n = len(claims[0].effect)
+    switched = [s for s in by_structure if s != "default forms"]
     parts = [
         "## Headlines over plausible worlds\n",
         f"Each headline in {n} worlds drawn from the shipped posterior "
         "(`calibration/posterior-2023.parquet`: the priors' worlds that the 2023 observations "
         "allow; docs/calibration.md), one seed each, the variants of a world sharing its seed. "
         "The share is of worlds in which the stated direction holds; the interval is the "
-        f"central 90% of the effect over worlds (not Monte Carlo error). A headline *holds "
-        f"across worlds* in at least {worlds.ACROSS:.0%} of them; otherwise it is "
+        "central 90% of the effect over worlds (not Monte Carlo error). Each headline is also "
+        f"rerun under every structural switch of DESIGN.md §3 ({_codes(switched)}), in "
+        f"{len(by_structure[switched[0]][0].effect)} worlds each. A headline *holds "
+        f"across worlds and switches* when it holds in at least {worlds.ACROSS:.0%} of the "
+        "worlds under the default forms and under every switch; otherwise it is "
         "*conditional*, and PRIM scenario discovery (ema-workbench) gives the parameter box "
-        "where it holds. Labels: *by construction* follows directly from a rule or an "
-        "assumption, *emergent* from the agents' interaction; only emergent ones are findings. "
-        "With one seed a world, a share mixes the worlds' differences with seed noise, which "
-        "is one reason PRIM finds no clear box. The structural switches of DESIGN.md §3 are "
-        "not yet rerun here; the later sections are at the defaults, with intervals over "
-        "seeds.\n",
-        _table(worlds.table(claims)),
+        "where it holds. Labels: *identity* is true by the code, *by construction* follows "
+        "directly from a rule or an assumption, *emergent* comes from the agents' "
+        "interaction; only emergent ones are findings. With one seed a world, a share mixes "
+        "the worlds' differences with seed noise, which is one reason PRIM finds no clear "
+        "box. Every later claim also states its label and the share of worlds in which it "
+        "holds, over a copy of its design run in plausible worlds; their intervals are over "
+        "seeds at the defaults.\n",
+        _table(worlds.table(by_structure)),
+        "\nEach headline's share of worlds under each structure (bold: below "
+        f"{worlds.ACROSS:.0%}):\n",
+        _table(worlds.switch_table(by_structure)),
         "\n**A limit these worlds reach.** In year 10, "
         f"{worlds.at_limit_share(r, 'open-weights'):.0%} of worlds under open-weights and "
         f"{worlds.at_limit_share(r, 'api-only everywhere'):.0%} under api-only everywhere hold "
@@ -186,12 +197,19 @@ def _over_worlds(r: Results) -> str:
         "understated. The 2023 observations do not rule these worlds out: calibration sees "
         "only year 1.",
     ]
-    conditional = [c for c in claims if not c.across]
+    conditional = [c for c in claims if not worlds.everywhere(c.name, by_structure)]
     if conditional:
         parameters = worlds.world_parameters(r, DESIGNS[worlds.DESIGN])
         parts.append("\nWhere the conditional headlines hold (PRIM boxes over the worlds' "
-                     "parameters):\n")
+                     "parameters, under the default forms):\n")
         for c in conditional:
+            failing = [f"{s} ({w.share:.0%})" for s, found in by_structure.items() if s in switched
+                       for w in found if w.name == c.name and not w.across]
+            under = f"; below {worlds.ACROSS:.0%} under {', '.join(failing)}" if failing else ""
+            if c.across:
+                parts.append(f"- **{c.name}** ({c.share:.0%} of worlds under the default forms"
+                             f"{under}): it depends on the form, not on a parameter box.")
+                continue
             box = worlds.conditions(c.holds_in, parameters)
             if box is None:
                 where = (f"no box of at most {worlds.MAX_DIMENSIONS} parameters is denser than "
@@ -203,8 +221,12 @@ def _over_worlds(r: Results) -> str:
                          f"parameters, {box.text()}, against {c.share:.0%} of all worlds (a "
                          f"condition needs {worlds.CLEAR_DENSITY:.0%} and "
                          f"{worlds.CLEAR_LIFT:.0%} more than all worlds)")
-            parts.append(f"- **{c.name}** ({c.share:.0%} of worlds): {where}.")
+            parts.append(f"- **{c.name}** ({c.share:.0%} of worlds{under}): {where}.")
     return "\n".join(parts) + "\n"
+
+
+def _codes(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
 
 
 def _sensitivity(r: Results, folder: Path) -> str:
@@ -300,9 +322,10 @@ Generated by `aiecosim findings` (see the README) from the sweeps it runs; every
 comes from those runs. Intervals are 95% confidence intervals over seeds (Student t); those of
 a difference pair runs by seed wherever both sides ran the same seeds (else Welch's). Intervals
 over seeds are **Monte Carlo error only**: they say how precisely the defaults' world was
-measured, not how uncertain the world is. The hindcast's intervals are over plausible worlds. "Holds"
-checks the stated direction on the mean; "whole CI agrees" checks it on the whole interval. The
-regression test `tests/test_findings_regression.py` reruns a small version of every claim and
+measured, not how uncertain the world is. How uncertain the world is shows in the *share of
+worlds*: the share of worlds drawn from the 2023 posterior in which a claim holds. The hindcast's
+intervals are over plausible worlds too. "Holds" checks the stated direction on the mean; "whole
+CI agrees" checks it on the whole interval. The regression test `tests/test_findings_regression.py` reruns a small version of every claim and
 fails when the direction of a claim whose whole interval agrees here flips (a claim whose
 interval spans its threshold is decided by Monte Carlo noise, which a smaller run cannot test).
 The model is described in `docs/ODD.md`.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
@@ -61,7 +61,28 @@ class Results:
         means = frame.group_by("seed").agg(pl.col(metric).mean()).sort("seed")
         return PerSeed(means[metric].to_numpy(), means["seed"].to_numpy())
 
+    def in_world(self, world: int, copies: dict[str, str]) -> "Results":
+        """These results as one plausible world saw them: each design named in ``copies`` is
+        replaced by its copy over worlds (``{design: copy}``), cut to ``world``'s runs and
+        labelled as the design labels its points, so every claim computes unchanged in it."""
+        sweeps, series = dict(self.sweeps), dict(self._series)
+        for design, copy in copies.items():
+            sweep = self.sweeps[copy]
+            points = sweep.points.filter(pl.col("world") == world).with_columns(_WITHOUT_WORLD)
+            ids = points["point"]
+            sweeps[design] = replace(sweep, points=points,
+                                     runs=sweep.runs.filter(pl.col("point").is_in(ids)))
+            series[design] = (self.series(copy).filter(pl.col("point").is_in(ids)).drop("label")
+                              .join(points.select("point", "label"), on="point"))
+        return Results(sweeps, series, self.hindcast)
+
     def runs(self, design: str, label: str, metric: str) -> list[np.ndarray]:
         """Each run's whole monthly series of ``metric``."""
         frame = self.series(design).filter(pl.col("label") == label).sort(["seed", "step"])
         return [part[metric].to_numpy() for part in frame.partition_by("seed", maintain_order=True)]
+
+
+# A point's label without its world (``world=3, baseline`` is ``baseline``); a design with no
+# levers of its own labels its one point ``all``, as ``points_frame`` does.
+_BARE = pl.col("label").str.replace(r"^world=\d+(, )?", "")
+_WITHOUT_WORLD = pl.when(_BARE == "").then(pl.lit("all")).otherwise(_BARE).alias("label")

@@ -50,16 +50,20 @@ class WorldClaim:
         return world_interval(self.effect, level=0.9)
 
 
-def by_world(r: Results, variant: str, metric: str, months: tuple[int, int]) -> np.ndarray:
+def by_world(r: Results, variant: str, metric: str, months: tuple[int, int],
+             design: str = DESIGN) -> np.ndarray:
     """Each world's mean of ``metric`` over ``months`` in ``variant``, in world order."""
-    points = r.sweeps[DESIGN].points.filter(pl.col("variant") == variant).select("point", "world")
-    frame = (r.series(DESIGN).filter(pl.col("step").is_between(*months))
+    points = r.sweeps[design].points.filter(pl.col("variant") == variant).select("point", "world")
+    frame = (r.series(design).filter(pl.col("step").is_between(*months))
              .join(points, on="point").group_by("world").agg(pl.col(metric).mean()).sort("world"))
     return frame[metric].to_numpy()
 
 
-def world_claims(r: Results) -> list[WorldClaim]:
-    v: Callable[[str, str, tuple[int, int]], np.ndarray] = lambda a, m, w=LAST_YEAR: by_world(r, a, m, w)  # noqa: E731
+def world_claims(r: Results, design: str = DESIGN) -> list[WorldClaim]:
+    """The headlines over the worlds of ``design`` (the headlines' design, or its rerun under
+    a structural switch)."""
+    v: Callable[[str, str, tuple[int, int]], np.ndarray] = (  # noqa: E731
+        lambda a, m, w=LAST_YEAR: by_world(r, a, m, w, design))
     open_, api, base = "open-weights", "api-only everywhere", "lab choice"
     strict, public, home = "strict developer liability", "public compute", "api-only at home"
     gap = lambda a, b, m, w=LAST_YEAR: v(a, m, w) - v(b, m, w)  # noqa: E731
@@ -113,16 +117,33 @@ def world_claims(r: Results) -> list[WorldClaim]:
     return claims
 
 
-def table(claims: list[WorldClaim]) -> pl.DataFrame:
+def everywhere(name: str, by_structure: dict[str, list[WorldClaim]]) -> bool:
+    """Whether headline ``name`` holds across worlds under every structure."""
+    return all(c.across for claims in by_structure.values() for c in claims if c.name == name)
+
+
+def table(by_structure: dict[str, list[WorldClaim]]) -> pl.DataFrame:
+    """The headlines under the default forms, each marked by whether it holds across worlds
+    under every structure."""
     rows = []
-    for c in claims:
+    for c in next(iter(by_structure.values())):
         median, low, high = c.interval()
         rows.append({"claim": c.statement, "label": c.label,
                      "effect, median [90% over worlds]": f"{median:.3g} [{low:.3g}, {high:.3g}]{c.unit}",
                      "share of worlds": f"{c.share:.0%}",
-                     "holds across worlds": "yes" if c.across else "conditional",
+                     "holds across worlds and switches":
+                         "yes" if everywhere(c.name, by_structure) else "conditional",
                      "worlds": len(c.effect)})
     return pl.DataFrame(rows)
+
+
+def switch_table(by_structure: dict[str, list[WorldClaim]]) -> pl.DataFrame:
+    """Each headline's share of worlds under each structure, with the worlds each ran."""
+    columns: dict[str, list] = {"headline": [c.name for c in next(iter(by_structure.values()))]}
+    for structure, claims in by_structure.items():
+        columns[f"{structure} ({len(claims[0].effect)} worlds)"] = [
+            f"{c.share:.0%}" if c.across else f"**{c.share:.0%}**" for c in claims]
+    return pl.DataFrame(columns)
 
 
 @dataclass(frozen=True)

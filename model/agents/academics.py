@@ -9,7 +9,6 @@ from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.research_month import groups_output
 
 F32 = np.float32
-GENERAL_API_ACCESS = 0.7  # non-safety research loses less from black-box access (assumption)
 # Output is reported per thousand groups' worth of typical output (a unit, not a behaviour).
 GROUPS_PER_OUTPUT_UNIT = 1000.0
 
@@ -44,7 +43,7 @@ class AcademicPopulation(mesa.Agent):
         any_model = access.open_available or np.isfinite(access.api_capability).any()
         depth = world.open_depth
         safety_access = p.api_access_factor + (1.0 - p.api_access_factor) * depth
-        general_access = GENERAL_API_ACCESS + (1.0 - GENERAL_API_ACCESS) * depth
+        general_access = p.general_api_access + (1.0 - p.general_api_access) * depth
         if not any_model:
             safety_access = general_access = 0.0
         noise = model.rng.random(self.compute_k.size, dtype=F32)

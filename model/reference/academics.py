@@ -11,7 +11,7 @@ import math
 import mesa
 import numpy as np
 
-from aiecosim.model.agents.academics import GENERAL_API_ACCESS, GROUPS_PER_OUTPUT_UNIT
+from aiecosim.model.agents.academics import GROUPS_PER_OUTPUT_UNIT
 from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.research import research_output
 
@@ -75,7 +75,7 @@ class AcademicCohort:
         any_model = access.open_available or np.isfinite(access.api_capability).any()
         depth = world.open_depth
         self.safety_access = p.api_access_factor + (1.0 - p.api_access_factor) * depth
-        self.general_access = GENERAL_API_ACCESS + (1.0 - GENERAL_API_ACCESS) * depth
+        self.general_access = p.general_api_access + (1.0 - p.general_api_access) * depth
         if not any_model:
             self.safety_access = self.general_access = 0.0
         # A jurisdiction's public compute is shared equally by its own groups.

@@ -48,8 +48,12 @@ def _diff_claim(section: str, name: str, statement: str, effect: Estimate, above
 def _ratio(a: PerSeed, b: PerSeed) -> Estimate:
     """b / a as the relative difference (b - a) / mean(a), with its interval."""
     d = difference(a, b)
-    scale = float(a.values.mean())
-    return replace(d, mean=d.mean / scale, lo=d.lo / scale, hi=d.hi / scale)
+    scale = np.float64(a.values.mean())
+    # Undefined (NaN, or infinite) where a is zero, e.g. a plausible world with no harm in the
+    # years compared; a claim on it then does not hold there.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return replace(d, mean=float(d.mean / scale), lo=float(d.lo / scale),
+                       hi=float(d.hi / scale))
 
 
 # ------------------------------------------------------------------------ stylized facts
@@ -80,8 +84,8 @@ def fact_claims(r: Results) -> list[Claim]:
                               entry, 0.04))
     claims.append(_diff_claim(s, "3b open release lowers concentration among providers",
                               "Open-weights has an HHI by inference provider at least 1,500 "
-                              "points below api-only (by model developer it does not: see "
-                              "section 2).",
+                              "points below api-only (section 2 gives concentration by model "
+                              "developer).",
                               difference(v("open-weights", "hhi_provider"),
                                          v("api-only", "hhi_provider")), 1500))
     share = estimate(v("open-weights", "compute_share_top3", (37, 120)))

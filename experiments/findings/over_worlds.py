@@ -4,7 +4,8 @@ The designs behind the page's claims run the defaults' world with many seeds, so
 intervals are Monte Carlo error. Each also runs as a copy over worlds drawn from the shipped
 posterior, one seed a world (``COPIES``). A claim is computed in each world of its design's
 copy exactly as on the defaults (``Results.in_world``), and its *share of worlds* is the share
-in which it holds there. The two robustness claims are themselves about a share of worlds;
+in which it holds there; a world where a claim's measure is undefined (a relative change of a
+quantity that is zero there) counts as one where it does not hold. The two robustness claims are themselves about a share of worlds;
 theirs is the share of the matching headline over the headlines' posterior worlds.
 
 Labels (DESIGN.md §6): *identity* is true by the code whatever the numbers; *by construction*

@@ -69,7 +69,7 @@ class Results:
         for design, copy in copies.items():
             sweep = self.sweeps[copy]
             points = sweep.points.filter(pl.col("world") == world).with_columns(_WITHOUT_WORLD)
-            ids = points["point"]
+            ids = points["point"].to_list()
             sweeps[design] = replace(sweep, points=points,
                                      runs=sweep.runs.filter(pl.col("point").is_in(ids)))
             series[design] = (self.series(copy).filter(pl.col("point").is_in(ids)).drop("label")

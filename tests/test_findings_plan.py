@@ -4,7 +4,7 @@ plausible worlds, and the headlines' reruns under the structural switches."""
 from __future__ import annotations
 
 from aiecosim.experiments.findings import over_worlds, worlds
-from aiecosim.experiments.findings.generate import SWITCHES, experiments, switch_name
+from aiecosim.experiments.findings.generate import experiments, switch_name, switches
 from aiecosim.model import keys
 
 
@@ -33,11 +33,11 @@ def test_each_switch_reruns_the_headlines_with_only_that_form_changed():
     planned = experiments(small=True)
     headlines = planned[worlds.DESIGN]
     base = keys.flatten(headlines.scenario.to_dict())
-    for key, values in SWITCHES.items():
-        for value in values:
-            switched = planned[switch_name(key, value)]
-            found = keys.flatten(switched.scenario.to_dict())
-            assert found[key] == value != base[key]
-            assert {k for k in found if found[k] != base[k]} == {key}
-            assert switched.design.variants == headlines.design.variants
-            assert switched.fingerprint() != headlines.fingerprint()
+    assert len(switches()) == 4
+    for key, value in switches():
+        switched = planned[switch_name(key, value)]
+        found = keys.flatten(switched.scenario.to_dict())
+        assert found[key] == value != base[key]
+        assert {k for k in found if found[k] != base[k]} == {key}
+        assert switched.design.variants == headlines.design.variants
+        assert switched.fingerprint() != headlines.fingerprint()

@@ -47,6 +47,7 @@ SWITCHES: dict[str, tuple[str, ...]] = {"finance.form": ("exogenous",),
                                        "race.information": ("private",),
                                        "defense.form": ("open-weights", "neither")}
 SWITCH_WORLDS = 64
+DEFAULT_FORMS = "default forms"  # the headlines' structure with no switch, as the page names it
 HINDCAST_WORLDS = 200  # plausible worlds from the shipped posterior; HINDCAST_SEED draws them
 HINDCAST_SEED = 1
 
@@ -66,6 +67,11 @@ def shrink(experiment: Experiment) -> Experiment:
     return experiment
 
 
+def switches() -> list[tuple[str, str]]:
+    """Each structural switch as (key, alternative value)."""
+    return [(key, value) for key, values in SWITCHES.items() for value in values]
+
+
 def switch_name(key: str, value: str) -> str:
     """The name of the headlines' rerun under one structural switch."""
     return f"{worlds.DESIGN} with {key} = {value}"
@@ -80,11 +86,10 @@ def experiments(small: bool = False) -> dict[str, Experiment]:
         copy = found[design].with_worlds(SMALL["copy_worlds"] if small else n, posterior)
         found[over_worlds.copy_name(design)] = copy
     headlines = found[worlds.DESIGN]
-    for key, values in SWITCHES.items():
-        for value in values:
-            switched = headlines.with_set({key: value})
-            found[switch_name(key, value)] = switched.with_worlds(
-                SMALL["copy_worlds"] if small else SWITCH_WORLDS)
+    for key, value in switches():
+        switched = headlines.with_set({key: value})
+        found[switch_name(key, value)] = switched.with_worlds(
+            SMALL["copy_worlds"] if small else SWITCH_WORLDS)
     if small:
         found = {name: shrink(e) for name, e in found.items()}
     return found
@@ -112,10 +117,9 @@ def run_sweeps(results: Path, workers: int, small: bool = False, console=None,
 def headlines_by_structure(r: Results) -> dict[str, list[worlds.WorldClaim]]:
     """The headlines over worlds under the default forms, then under each structural switch
     (``key = value``)."""
-    found = {"default forms": worlds.world_claims(r)}
-    for key, values in SWITCHES.items():
-        for value in values:
-            found[f"{key} = {value}"] = worlds.world_claims(r, switch_name(key, value))
+    found = {DEFAULT_FORMS: worlds.world_claims(r)}
+    for key, value in switches():
+        found[f"{key} = {value}"] = worlds.world_claims(r, switch_name(key, value))
     return found
 
 

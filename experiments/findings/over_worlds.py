@@ -5,8 +5,9 @@ intervals are Monte Carlo error. Each also runs as a copy over worlds drawn from
 posterior, one seed a world (``COPIES``). A claim is computed in each world of its design's
 copy exactly as on the defaults (``Results.in_world``), and its *share of worlds* is the share
 in which it holds there; a world where a claim's measure is undefined (a relative change of a
-quantity that is zero there) counts as one where it does not hold. The two robustness claims are themselves about a share of worlds;
-theirs is the share of the matching headline over the headlines' posterior worlds.
+quantity that is zero there) counts as one where it does not hold. The two robustness claims
+are themselves about a share of worlds; theirs is the share of the matching headline over the
+headlines' posterior worlds.
 
 Labels (DESIGN.md §6): *identity* is true by the code whatever the numbers; *by construction*
 follows directly from one rule or assumption; *emergent* comes from the agents' interaction.
@@ -103,8 +104,9 @@ def held_in(r: Results) -> dict[str, tuple[int, int]]:
             for claim in claims_of(r.in_world(world, {design: copy})):
                 holds, n = found.get(claim.name, (0, 0))
                 found[claim.name] = (holds + claim.holds, n + 1)
+    headlines = {c.name: c for c in worlds.world_claims(r)}
     for name, headline in FROM_HEADLINES.items():
-        match = next(c for c in worlds.world_claims(r) if c.name == headline)
+        match = headlines[headline]
         found[name] = (int(match.holds_in.sum()), len(match.holds_in))
     return found
 

@@ -19,8 +19,8 @@ from aiecosim.experiments.findings import harm_welfare, jurisdictions, sections,
 from aiecosim.experiments.findings import risk_axis, sensitivity
 from aiecosim.experiments.findings.claims import Claim
 from aiecosim.experiments import hindcast
-from aiecosim.experiments.findings.generate import (DESIGNS, HINDCAST_SEED, all_claims,
-                                                   headlines_by_structure)
+from aiecosim.experiments.findings.generate import (DEFAULT_FORMS, DESIGNS, HINDCAST_SEED,
+                                                   all_claims, headlines_by_structure)
 from aiecosim.experiments.posterior import SHIPPED as SHIPPED_POSTERIOR
 from aiecosim.experiments.findings.results import Results
 
@@ -162,9 +162,9 @@ def _over_worlds(r: Results) -> str:
     """The headlines in the plausible worlds of the shipped posterior, under each structural
     switch, with PRIM's conditions for those that do not hold across them."""
     by_structure = headlines_by_structure(r)
-    claims = by_structure["default forms"]
+    claims = by_structure[DEFAULT_FORMS]
     n = len(claims[0].effect)
-    switched = [s for s in by_structure if s != "default forms"]
+    switched = [s for s in by_structure if s != DEFAULT_FORMS]
     parts = [
         "## Headlines over plausible worlds\n",
         f"Each headline in {n} worlds drawn from the shipped posterior "

@@ -6,7 +6,9 @@
 cProfile charges every Python call, so a month made of many small calls looks costlier under it
 than it is. Here each phase the model's own ``step`` calls (the labs' moves, the market, each
 population, the books, the metrics) is wrapped in a timer on the model being run, and the rest of
-the month is what no phase covers. The timers add about a microsecond a phase.
+the month is what no phase covers. The timers add about a microsecond a phase. Before any
+timing, one untimed month loads the compiled kernels from numba's cache, as ``aiecosim bench``
+does, so that one-off load is not charged to the phases that first call each kernel.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from aiecosim.model.scenario import Scenario
 
 from aiecosim.benchmarks.docs_section import add_out_option, check_out, write_or_print
 from aiecosim.benchmarks.machine import load_average
+from aiecosim.benchmarks.measure import warm_up
 from aiecosim.benchmarks.report import markdown_table
 from aiecosim.benchmarks.sizes import SPLIT_TEXT, format_size, parse_size, scaled
 
@@ -73,6 +76,7 @@ def instrument(model, timer: PhaseTimer) -> None:
 def measure(members: int, months: int, runs: int) -> tuple[float, dict[str, float]]:
     """(seconds a month, {phase: seconds a month}) over ``runs`` seeds."""
     scenario = scaled(Scenario.baseline(), members, months)
+    warm_up()
     timer, total = PhaseTimer(), 0.0
     originals = {name: getattr(ecosystem, name) for name in MODULE_PHASES}
     try:

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from aiecosim.model.agents.access import serving_costs
-from aiecosim.model.kernels.market import hhi
+from aiecosim.model.kernels.market import hhi, hhi_of_equal_players
 from aiecosim.model.kernels.misuse import API_ROUTE, OPEN_ROUTE
 from aiecosim.model.metrics import TABLE
 
@@ -115,8 +115,7 @@ def compute_hhi(model) -> float:
     labs, academic, fine_tuning = training_compute_spend(model)
     groups = model.academics.params.count
     firms = max(model.startups.open_count, 1)
-    return hhi(np.array(labs), np.full(groups, academic / groups),
-               np.full(firms, fine_tuning / firms))
+    return hhi_of_equal_players(np.array(labs), (academic, groups), (fine_tuning, firms))
 
 
 def cheapest_api_price(model) -> float:

@@ -34,6 +34,7 @@ from aiecosim.model.kernels.startup_month import (
     OPEN_ONLY,
     choosers_by_place,
     compete_pay_exit,
+    found_firms,
     pick_kinds,
     segment_pulls,
 )
@@ -64,6 +65,38 @@ def test_segment_pulls_equal_bincount(seed):
     expected = np.bincount(p["segment"], weights=p["weight"].take(p["kind"]), minlength=SEGMENTS)
     got = segment_pulls(p["segment"], p["kind"], p["weight"], SEGMENTS)
     assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_found_firms_equals_the_array_rules(seed):
+    """Entrants written row by row land as the array assignments wrote them (cells in order,
+    place * segments + segment); rows that nobody founds are left as they were."""
+    p = population(seed)
+    rng = p["rng"]
+    arrivals = rng.poisson(0.4, PLACES * SEGMENTS)
+    count = int(arrivals.sum())
+    rows = rng.permutation(p["kind"].size)[:count]
+    tastes, best = rng.logistic(size=count), np.array([2, 4], dtype=np.int8)
+    columns = ("segment", "place", "cash", "users", "pending", "kind")
+    expected = {name: p[name].copy() for name in columns}
+    taste = rng.logistic(size=p["kind"].size).astype(F32)
+    expected["taste"] = taste.copy()
+    cell = np.repeat(np.arange(arrivals.size), arrivals)
+    expected["segment"][rows] = (cell % SEGMENTS).astype(np.int32)
+    expected["place"][rows] = cell // SEGMENTS
+    expected["taste"][rows] = tastes
+    expected["cash"][rows] = 150.0
+    expected["users"][rows] = 0.0
+    expected["pending"][rows] = True
+    expected["kind"][rows] = best.take(expected["place"][rows])
+    got = {name: p[name].copy() for name in columns}
+    got["taste"] = taste.copy()
+    found_firms(rows, arrivals, SEGMENTS, tastes, best, F32(150.0), got["segment"],
+                got["place"], got["taste"], got["cash"], got["users"], got["pending"],
+                got["kind"])
+    assert count > 0
+    for name, column in expected.items():
+        assert column.dtype == got[name].dtype and np.array_equal(got[name], column), name
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -166,8 +199,8 @@ def actors(seed: int, n: int = 600):
     rng = np.random.default_rng(seed)
     skill = (rng.lognormal(0.0, 0.5, n)).astype(F32)
     return {
-        "rng": rng, "place": rng.integers(0, PLACES, n).astype(np.int64),
-        "tier": rng.integers(0, 3, n).astype(np.int64), "skill": skill,
+        "rng": rng, "place": rng.integers(0, PLACES, n).astype(np.int8),  # as the population's
+        "tier": rng.integers(0, 3, n).astype(np.int8), "skill": skill,
         "evasion": (1.0 / (1.0 + 0.3 * skill)).astype(F32),
         "resources": rng.lognormal(5.0, 1.5, n),
         "banned_until": np.where(rng.random(n) < 0.1, 12, 0).astype(np.int32),

@@ -201,6 +201,24 @@ def test_hhi_of_vanishing_usage_is_still_its_shares():
         assert hhi(np.array([1e-300, 3e-300]), no_users) == pytest.approx(hhi(np.array([1.0, 3.0])))
 
 
+def test_equal_players_count_as_their_arrays_would():
+    """Groups of equal players (academic groups, fine-tuning startups) give the HHI that an
+    array of their equal shares gives, without the array; also for tiny and zero totals."""
+    from aiecosim.model.kernels.market import hhi_of_equal_players
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        labs = rng.exponential(size=int(rng.integers(0, 6))) * 10.0 ** rng.integers(-60, 10)
+        equal = [(float(rng.exponential()) * 10.0 ** int(rng.integers(-60, 10)),
+                  int(rng.integers(1, 5000))) for _ in range(2)]
+        arrays = [np.full(count, part / count) for part, count in equal]
+        assert hhi_of_equal_players(labs, *equal) == pytest.approx(hhi(labs, *arrays), rel=1e-9)
+    assert hhi_of_equal_players(np.zeros(3), (0.0, 10)) == 0.0
+    assert hhi_of_equal_players(np.array([1.0]), (0.0, 7)) == 10_000.0
+    assert hhi_of_equal_players(np.zeros(0), (5.0, 4)) == pytest.approx(2_500.0)
+    tiny = hhi_of_equal_players(np.array([3e-300]), (1e-300, 2))
+    assert tiny == pytest.approx(hhi_of_equal_players(np.array([3.0]), (1.0, 2)))
+
+
 def test_saturating_users_follow_the_pull_far_below_the_addressable_and_never_pass_it():
     from aiecosim.model.kernels.market import saturating_users
 

@@ -91,7 +91,8 @@ class BadActorPopulation(mesa.Agent):
         rng = model.rng
         n = p.count
         self.tier_size = tier_members([tier.share for tier in p.tiers], n)
-        self.tier = np.repeat(np.arange(len(p.tiers)), self.tier_size)
+        # Small integer types: the month's passes read these for every actor (memory bandwidth).
+        self.tier = np.repeat(np.arange(len(p.tiers), dtype=np.int8), self.tier_size)
         self.joins_at = np.array([tier.joins_at for tier in p.tiers])
         tier_skill = np.array([tier.skill for tier in p.tiers])
         draws = rng.standard_normal((2, n))
@@ -101,7 +102,7 @@ class BadActorPopulation(mesa.Agent):
         self.resources_usd = p.resources_usd_median * np.exp(p.resources_sigma * draws[1])
         self.evasion = evasion(self.skill, p.evasion_per_skill)
         self.banned_until = np.zeros(n, dtype=np.int32)
-        self.place = draw_places(rng, model.scenario.population_shares(), n)  # where each lives
+        self.place = draw_places(rng, model.scenario.population_shares(), n).astype(np.int8)
         tech = model.scenario.technology
         self.flop_per_usd_month1 = tech.flop_per_usd * tech.flop_per_usd_growth ** (1 / 12)
         self.reset_month_totals()

@@ -18,6 +18,7 @@ from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.startup_month import (
     choosers_by_place,
     compete_pay_exit,
+    found_firms,
     segment_pulls,
 )
 
@@ -94,20 +95,15 @@ class StartupPopulation(mesa.Agent):
         rate = np.array(rates) * self.place_shares[:, None]
         room = max(p.max_firms - self.active, 0)
         arrivals, self.at_limit = arrivals_within(self.model.rng, rate, room)
-        cells = np.arange(arrivals.size)  # place * segments + segment
         self.entered = count = int(arrivals.sum())
         self.entrants = rows = self.free_rows(count)
         if not count:
             return
-        cell = np.repeat(cells, arrivals)
-        self.segment[rows] = (cell % p.segments).astype(np.int32)
-        self.place[rows] = cell // p.segments
-        self.taste[rows] = self.model.rng.logistic(size=count)
-        self.cash[rows] = p.starting_cash_usd_k
-        self.users[rows] = 0.0
-        self.pending[rows] = True
         # Founded on the best base its jurisdiction offers; each firm chooses next.
-        self.kind[rows] = np.array(best).take(self.place[rows])
+        found_firms(rows, arrivals, p.segments, self.model.rng.logistic(size=count),
+                    np.array(best, dtype=self.kind.dtype), F32(p.starting_cash_usd_k),
+                    self.segment, self.place, self.taste, self.cash, self.users, self.pending,
+                    self.kind)
 
     def choose_base(self, terms: Terms, draws: np.ndarray) -> None:
         """New firms pick a base; others reconsider now and then, or when theirs is gone."""

@@ -232,3 +232,19 @@ def hhi(usage: np.ndarray, *many_small: np.ndarray) -> float:
     # Sums of squares and squared sums round differently: a lone player can read 10,000 plus
     # a rounding error, which the index's own definition rules out.
     return min(10_000.0 * squares / (total * total), 10_000.0)
+
+
+def hhi_of_equal_players(usage: np.ndarray, *equal: tuple[float, int]) -> float:
+    """Herfindahl–Hirschman index (0–10,000) of the named players ``usage`` and, for each
+    ``(total, count)`` in ``equal``, ``count`` players sharing ``total`` equally.
+
+    ``count`` players with share ``s / count`` each add ``count · (s / count)² = s² / count``
+    to the sum of squared shares, so nobody's array is built (``hhi`` with ``np.full`` gives the
+    same index up to rounding)."""
+    total = float(usage.sum()) + sum(part for part, _ in equal)
+    if total <= 0.0:
+        return 0.0
+    shares = usage / total  # shares first: a tiny total's square would underflow
+    squares = float(np.square(shares).sum())
+    squares += sum((part / total) ** 2 / count for part, count in equal)
+    return min(10_000.0 * squares, 10_000.0)  # rounding must not exceed the index's maximum

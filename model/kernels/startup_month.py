@@ -43,6 +43,28 @@ def pick_kinds(taste, u, noise, open_advantage, side, open_cumulative, api_cumul
 
 
 @fused
+def found_firms(rows, arrivals, segments, tastes, best_by_place, starting_cash, segment, place,
+                taste, cash, users, pending, kind):
+    """Write this month's entrants into their ``rows``, in place: ``arrivals[cell]`` firms per
+    cell (``place * segments + segment``, in cell order), each with its ``tastes`` draw (float64,
+    stored as float32), ``starting_cash``, no users yet, a base still to choose (``pending``)
+    and, until it chooses, the best base its jurisdiction offers (``best_by_place``)."""
+    r = 0
+    for cell in range(arrivals.size):
+        j = cell // segments
+        for _ in range(arrivals[cell]):
+            i = rows[r]
+            segment[i] = cell % segments
+            place[i] = j
+            taste[i] = np.float32(tastes[r])
+            cash[i] = starting_cash
+            users[i] = 0.0
+            pending[i] = True
+            kind[i] = best_by_place[j]
+            r += 1
+
+
+@fused
 def choosers_by_place(kind, pending, users, draw, place, reconsider, empty, stranded,
                       any_stranded, user_cap, check_cap, places):
     """Rows of the firms that choose a base this month, grouped by jurisdiction (ascending
@@ -137,12 +159,13 @@ def compete_pay_exit(kind, segment, place, users, cash, established_below, entra
         users[i] = u
         kind_counts[k] += 1
         users_by_cell[j * kinds + k] += u
-        if k == empty:
-            free[freed] = i
-            freed += 1
-        else:
-            live_by_place[j] += 1
-            if k < n_open:
-                self_hosted[hosting] = u
-                hosting += 1
+        # Without branches: free rows and kinds are mixed at random, so a branch on them would
+        # be mispredicted often. Each row is written to the next slot, which only counts when
+        # the row belongs there (entries past a count are never read).
+        live = k != empty
+        free[freed] = i
+        freed += not live
+        live_by_place[j] += live
+        self_hosted[hosting] = u
+        hosting += live and k < n_open
     return kind_counts, users_by_cell, live_by_place, self_hosted, hosting, free, freed

@@ -103,28 +103,30 @@ def test_found_firms_equals_the_array_rules(seed):
 @pytest.mark.parametrize("stranded_kind", [None, 2])
 def test_choosers_are_the_masked_rows_grouped_by_place(seed, stranded_kind):
     p = population(seed)
-    kind, users, draw, place = p["kind"], p["users"], p["draws"][0], p["place"]
+    kind, users, place = p["kind"], p["users"], p["place"]
     stranded = np.zeros((PLACES, KINDS), dtype=bool)
     if stranded_kind is not None:
         stranded[1, stranded_kind] = True
     user_cap = np.array([np.inf, 5e3, np.inf, np.inf, 8e3, np.inf])
-    reconsider = F32(0.07)
-    rows, starts = choosers_by_place(kind, p["pending"], users, draw, place, reconsider, EMPTY,
+    reconsider = np.flatnonzero(p["draws"][0] < 0.07)  # empty rows among them too
+    rows, starts = choosers_by_place(kind, p["pending"], users, reconsider, place, EMPTY,
                                      stranded, stranded.any(), user_cap, True, PLACES)
     alive = kind != EMPTY
-    choosing = alive & ((draw < 0.07) | p["pending"])
+    choosing = alive & (np.isin(np.arange(kind.size), reconsider) | p["pending"])
     choosing |= alive & stranded[place, kind]
     choosing |= alive & (users > user_cap.take(kind))
     for j in range(PLACES):
         assert np.array_equal(rows[starts[j]:starts[j + 1]],
                               np.flatnonzero(choosing & (place == j)))
     assert starts[-1] == choosing.sum() > 0
+    assert (kind[reconsider] == EMPTY).any()  # and those were left out
 
 
 def numpy_month(p, pull, entrants, established, margin, subsidy, demand, share, growth,
                 kept, hazard, risk, fixed, compute, own):
     """The startups' compete, pay, exit and counts as array expressions (the rules before
-    fusion), on copies."""
+    fusion), on copies. ``hazard`` is the mask of rows whose exit event fell this month; a
+    row's platform shock falls when its uniform ``p["draws"][1]`` is below its kind's risk."""
     kind, users, cash = p["kind"].copy(), p["users"].copy(), p["cash"].copy()
     segment, place, draws = p["segment"], p["place"], p["draws"]
     weight = p["weight"].take(kind)
@@ -140,7 +142,7 @@ def numpy_month(p, pull, entrants, established, margin, subsidy, demand, share, 
         bill = users * compute.take(kind) + own.take(kind)
         covered = np.minimum(bill, subsidy.take(place))
         cash += covered
-    leaving = (kind != EMPTY) & ((cash < 0) | (draws[0] < hazard))
+    leaving = (kind != EMPTY) & ((cash < 0) | hazard)
     kind[leaving] = EMPTY
     users[leaving] = 0.0
     counts = np.bincount(kind, minlength=KINDS)
@@ -167,16 +169,23 @@ def test_compete_pay_exit_equals_the_array_rules(seed):
     fixed = np.array([60, 60, 60, 40, 40, 0], dtype=F32)
     compute = np.array([0.004, 0.003, 0.0, 0.006, 0.007, 0], dtype=F32)
     own = np.array([20, 20, 20, 0, 0, 0], dtype=F32)
-    demand, share, growth, kept, hazard = 3.1e5, 0.2, 0.35, 0.9, 0.015
+    demand, share, growth, kept = 3.1e5, 0.2, 0.35, 0.9
+    hazard = p["draws"][0] < 0.015
+    # Shocks as thinned candidates: every row is a candidate at the largest risk (0.05) whose
+    # uniform is its draw scaled up, so a candidate is kept exactly when its draw is below its
+    # kind's risk, as the array rule has it.
+    largest = float(risk.max())
+    candidates = np.flatnonzero(p["draws"][1] < largest)
+    shock_u = p["draws"][1][candidates].astype(np.float64) / largest
     expected = numpy_month(p, pull, entrants, established, margin, subsidy, demand, share,
                            growth, kept, hazard, risk, fixed, compute, own)
     kind, users, cash = p["kind"].copy(), p["users"].copy(), p["cash"].copy()
     covered = np.empty(n if subsidy.max() > 0 else 0, dtype=F32)
     counts, cells, live, hosted, hosting, free, freed = compete_pay_exit(
-        kind, p["segment"], p["place"], users, cash, established_below, entrants, p["draws"][0],
-        p["draws"][1], pull, p["weight"], risk, fixed, margin, compute, own, subsidy, covered,
-        F32(demand), F32(share), F32(growth), F32(kept), F32(hazard), EMPTY, KINDS, PLACES,
-        N_OPEN)
+        kind, p["segment"], p["place"], users, cash, established_below, entrants,
+        np.flatnonzero(hazard), candidates, shock_u, largest, pull, p["weight"], risk, fixed,
+        margin, compute, own, subsidy, covered, F32(demand), F32(share), F32(growth), F32(kept),
+        EMPTY, KINDS, PLACES, N_OPEN)
     e_kind, e_users, e_cash, e_covered, e_counts, e_cells, e_live = expected
     assert np.array_equal(kind, e_kind)
     assert np.array_equal(users, e_users)

@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from aiecosim.model.agents.market_terms import MEMBER, MarketTerms, Terms, unit_revenue_k
+from aiecosim.model.kernels.events import event_rows, thinned_rows
 from aiecosim.model.kernels.market import arrivals_within, as_float32
 from aiecosim.model.kernels.places import draw_places
 from aiecosim.model.kernels.startup_month import (
@@ -23,6 +24,7 @@ from aiecosim.model.kernels.startup_month import (
 )
 
 F32 = np.float32
+NO_ROWS = np.zeros(0, dtype=np.int64)
 
 
 class StartupPopulation(mesa.Agent):
@@ -69,15 +71,12 @@ class StartupPopulation(mesa.Agent):
     def step(self) -> None:
         """One month: enter, choose a base, compete for users, pay costs, exit."""
         terms = self.market.month(self.model)
-        draws = self.model.rng.random((2, self.kind.size), dtype=F32)
         if self.starting:  # the first month: firms at the start pick their bases
-            self.choose_base(terms, draws)
+            self.choose_base(terms, NO_ROWS)
         self.enter(terms)
-        if draws.shape[1] < self.kind.size:  # rows added for entrants draw too
-            extra = self.model.rng.random((2, self.kind.size - draws.shape[1]), dtype=F32)
-            draws = np.concatenate([draws, extra], axis=1)
-        self.choose_base(terms, draws)
-        self.compete_pay_exit(terms, draws)
+        reconsider, exits = self.draw_fates()
+        self.choose_base(terms, reconsider)
+        self.compete_pay_exit(terms, exits)
 
     # -------------------------------------------------------------------------------- phases
     def enter(self, terms: Terms) -> None:
@@ -105,28 +104,42 @@ class StartupPopulation(mesa.Agent):
                     self.segment, self.place, self.taste, self.cash, self.users, self.pending,
                     self.kind)
 
-    def choose_base(self, terms: Terms, draws: np.ndarray) -> None:
+    def draw_fates(self) -> tuple[np.ndarray, np.ndarray]:
+        """This month's rare events by row (kernels.events): the firms that reconsider their
+        base, switching or about to exit, and among them those that exit whatever their cash
+        (``exit_hazard`` of the ``exit_hazard + switch_rate`` that reconsider)."""
+        p, rng = self.params, self.model.rng
+        rate = min(p.exit_hazard + p.switch_rate, 1.0)  # chances, so at most 1 each
+        reconsider = event_rows(rng, rate, self.kind.size)
+        if not reconsider.size:
+            return reconsider, reconsider
+        exit_share = min(p.exit_hazard, 1.0) / rate
+        return reconsider, reconsider[rng.random(reconsider.size) < exit_share]
+
+    def choose_base(self, terms: Terms, reconsider: np.ndarray) -> None:
         """New firms pick a base; others reconsider now and then, or when theirs is gone."""
-        p, kind, empty = self.params, self.kind, self.empty
+        kind, empty = self.kind, self.empty
         stranded = ~np.isfinite(terms.offer)  # a cut API, a base not on offer, an export ban
         stranded[:, empty:] = False
         any_stranded = bool(self.kind_counts[stranded.any(axis=0)].any())  # someone may be
         user_cap = terms.user_cap
         check_cap = bool(self.users.size) and float(user_cap.min()) < float(self.users.max())
-        rows, starts = choosers_by_place(kind, self.pending, self.users, draws[0], self.place,
-                                         F32(p.exit_hazard + p.switch_rate), empty, stranded,
-                                         any_stranded, user_cap, check_cap, self.places)
+        rows, starts = choosers_by_place(kind, self.pending, self.users, reconsider, self.place,
+                                         empty, stranded, any_stranded, user_cap, check_cap,
+                                         self.places)
         if not rows.size:
             return
+        picks = self.model.rng.random(rows.size, dtype=F32)  # each chooser's uniform
         weight, subsidy = self.mean_segment_weight(terms), self.subsidy_each()
         for place in range(self.places):
-            chooser = rows[starts[place]:starts[place + 1]]
+            group = slice(starts[place], starts[place + 1])
+            chooser = rows[group]
             if chooser.size:
                 kind[chooser] = self.market.choose(terms, place, weight, subsidy[place],
-                                                   self.taste[chooser], draws[1, chooser])
+                                                   self.taste[chooser], picks[group])
         self.pending[rows] = False
 
-    def compete_pay_exit(self, terms: Terms, draws: np.ndarray) -> None:
+    def compete_pay_exit(self, terms: Terms, exits: np.ndarray) -> None:
         """Firms in a segment share its users by the pull of their products; users move toward
         each firm's share; an API's change of terms costs its customers users. Then revenue
         less compute, premium and fixed costs, public compute paying part of the compute bill
@@ -139,15 +152,18 @@ class StartupPopulation(mesa.Agent):
         subsidy_each = self.subsidy_each()
         subsidised = subsidy_each.max() > 0.0
         covered = np.empty(kind.size if subsidised else 0, dtype=F32)
+        risk = member[MEMBER["platform_risk"]]
+        largest = float(risk.max())  # candidates for a change of terms at the largest risk
+        shock_rows, shock_u = thinned_rows(self.model.rng, largest, kind.size)
         (counts, users_by_cell, self.active_by_place, hosted, hosting, free,
          freed) = compete_pay_exit(
             kind, self.segment, self.place, self.users, self.cash,
-            self.firms_at_start if self.starting else 0,
-            self.entrants, draws[0], draws[1], pull, weight, member[MEMBER["platform_risk"]],
-            member[MEMBER["fixed"]], terms.member_margin, as_float32(terms.compute_per_user),
+            self.firms_at_start if self.starting else 0, self.entrants, exits, shock_rows,
+            shock_u, largest, pull, weight, risk, member[MEMBER["fixed"]],
+            terms.member_margin, as_float32(terms.compute_per_user),
             as_float32(terms.own_compute), subsidy_each.astype(F32), covered, F32(terms.demand),
             F32(p.entrant_users_share), F32(p.user_growth_rate), F32(1.0 - p.platform_loss),
-            F32(p.exit_hazard), self.empty, self.market.kinds, self.places, self.n_open)
+            self.empty, self.market.kinds, self.places, self.n_open)
         self.self_hosted, self.free = hosted[:hosting], free[:freed]
         self.starting = False  # firms at the start hold their share of users from month 1
         self.public_compute_usd_bn = float(covered.sum(dtype=np.float64)) / 1e6 \

@@ -65,28 +65,30 @@ def found_firms(rows, arrivals, segments, tastes, best_by_place, starting_cash, 
 
 
 @fused
-def choosers_by_place(kind, pending, users, draw, place, reconsider, empty, stranded,
-                      any_stranded, user_cap, check_cap, places):
+def choosers_by_place(kind, pending, users, reconsider, place, empty, stranded, any_stranded,
+                      user_cap, check_cap, places):
     """Rows of the firms that choose a base this month, grouped by jurisdiction (ascending
     within each), and where each jurisdiction's group starts (``starts[j]:starts[j + 1]``).
 
-    A live firm chooses when it is new (``pending``), when its uniform ``draw`` falls below
-    ``reconsider`` (switching, or about to exit), when its base is not on offer to it
-    (``stranded[place, kind]``), or when it has outgrown its base's licence (``user_cap``)."""
+    A live firm chooses when it is new (``pending``), when it is among the rows that
+    ``reconsider`` this month (switching, or about to exit; ``kernels.events``), when its base
+    is not on offer to it (``stranded[place, kind]``), or when it has outgrown its base's
+    licence (``user_cap``)."""
     n = kind.size
     chosen = np.zeros(n, dtype=np.bool_)
+    for r in reconsider:
+        chosen[r] = True
     counts = np.zeros(places + 1, dtype=np.int64)
     for i in range(n):
         k = kind[i]
-        if k == empty:
-            continue
-        choose = pending[i] or draw[i] < reconsider
-        if not choose and any_stranded:
-            choose = stranded[place[i], k]
-        if not choose and check_cap:
-            choose = np.float64(users[i]) > user_cap[k]
-        if choose:
-            chosen[i] = True
+        choose = chosen[i] | pending[i]
+        if any_stranded:
+            choose |= stranded[place[i], k]
+        if check_cap:
+            choose |= np.float64(users[i]) > user_cap[k]
+        choose &= k != empty
+        chosen[i] = choose
+        if choose:  # rare: a branch, not an add to the same counter for every row
             counts[place[i] + 1] += 1
     starts = np.cumsum(counts)
     rows = np.empty(starts[places], dtype=np.int64)
@@ -109,18 +111,23 @@ def segment_pulls(segment, kind, weight_by_kind, segments):
 
 
 @fused
-def compete_pay_exit(kind, segment, place, users, cash, established_below, entrants, draw_exit,
-                     draw_shock, pull, weight_by_kind, risk_by_kind, fixed_by_kind, margin,
-                     compute_by_kind, own_compute_by_kind, subsidy_by_place, covered, demand,
-                     entrant_share, growth, kept_after_shock, exit_hazard, empty, kinds,
-                     places, n_open):
+def compete_pay_exit(kind, segment, place, users, cash, established_below, entrants,
+                     exit_rows, shock_rows, shock_u, shock_largest, pull, weight_by_kind,
+                     risk_by_kind, fixed_by_kind, margin, compute_by_kind, own_compute_by_kind,
+                     subsidy_by_place, covered, demand, entrant_share, growth, kept_after_shock,
+                     empty, kinds, places, n_open):
     """One month of every firm, in place: users move toward its share of its segment, revenue
     less costs (public compute covering part of the compute bill when ``covered`` has a row per
     firm), exits, then the month's counts. Rows below ``established_below`` (the firms at the
     start, in month 1) take their share of users at once.
 
-    Float32 scalars (``demand``, ``entrant_share``, ``growth``, ``kept_after_shock``,
-    ``exit_hazard``) keep the arithmetic in float32, as the population's arrays are.
+    Random events arrive as rows, ascending (``kernels.events``): ``exit_rows`` leave whatever
+    their cash; ``shock_rows`` are candidates for a change of an API's terms, at the largest
+    risk of any kind (``shock_largest``), each kept with chance ``risk / shock_largest`` by its
+    uniform ``shock_u`` (thinning).
+
+    Float32 scalars (``demand``, ``entrant_share``, ``growth``, ``kept_after_shock``) keep the
+    arithmetic in float32, as the population's arrays are.
     Returns firms by kind, users by (jurisdiction, kind) as a flat float64 array, live firms by
     jurisdiction, the users of each firm on public weights (kinds below ``n_open``, in row
     order) and the empty rows (ascending), each as a buffer and the count of its entries."""
@@ -137,13 +144,24 @@ def compete_pay_exit(kind, segment, place, users, cash, established_below, entra
     self_hosted = np.empty(kind.size, dtype=np.float32)
     free = np.empty(kind.size, dtype=np.int64)
     hosting = freed = 0
-    for i in range(kind.size):
+    n = kind.size
+    exits = shocks = 0  # the next event row of each list, as a position in it
+    next_exit = exit_rows[0] if exit_rows.size else n
+    next_shock = shock_rows[0] if shock_rows.size else n
+    for i in range(n):
         k, j = kind[i], place[i]
         target = weight_by_kind[k] * per_pull[segment[i]] * demand
         u = target if i < established_below else users[i]
         u = u + growth * (target - u)
-        if draw_shock[i] < risk_by_kind[k]:
-            u = u * kept_after_shock
+        if i == next_shock:
+            if shock_u[shocks] < np.float64(risk_by_kind[k]) / shock_largest:
+                u = u * kept_after_shock
+            shocks += 1
+            next_shock = shock_rows[shocks] if shocks < shock_rows.size else n
+        hazard = i == next_exit
+        if hazard:
+            exits += 1
+            next_exit = exit_rows[exits] if exits < exit_rows.size else n
         c = cash[i] + u * margin[j, k]
         c = c - fixed_by_kind[k]
         if subsidised:
@@ -152,7 +170,7 @@ def compete_pay_exit(kind, segment, place, users, cash, established_below, entra
             covered[i] = cover
             c = c + cover
         cash[i] = c
-        if k != empty and (c < 0 or draw_exit[i] < exit_hazard):
+        if k != empty and (c < 0 or hazard):
             k = empty
             kind[i] = empty
             u = np.float32(0.0)

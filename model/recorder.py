@@ -38,7 +38,8 @@ class MetricsRecorder:
         n_labs = len(labs) or 1  # plain Python: numpy's overhead dominates for a handful of labs
         d["labs_open_share"][row] = sum(lab.weights_public for lab in labs) / n_labs
         d["safety_effort"][row] = sum(lab.safety_effort for lab in labs) / n_labs
-        d["compute_share_top3"][row] = compute_share_top3(model)
+        spend = training_compute_spend(model)  # once: both compute measures read it
+        d["compute_share_top3"][row] = compute_share_top3(spend)
         d["startups_active"][row] = startups.active
         d["startups_entered"][row] = startups.entered
         d["startups_at_limit"][row] = startups.at_limit
@@ -48,7 +49,7 @@ class MetricsRecorder:
         by_origin = startups.open_users_by_origin  # index = lab; the last: bases from before
         d["hhi"][row] = hhi(np.append(served + by_origin[:-1], by_origin[-1]))
         d["hhi_provider"][row] = hhi(served, startups.self_hosted_users())
-        d["hhi_compute"][row] = compute_hhi(model)
+        d["hhi_compute"][row] = compute_hhi(model, spend)
         d["inference_price"][row] = cheapest_api_price(model)
         lab_value = float(direct.sum()) * startups.params.value_per_user_usd / 1e9
         d["lab_product_value"][row] = lab_value
@@ -110,9 +111,10 @@ def training_compute_spend(model) -> tuple[list[float], float, float]:
     return labs, model.academics.compute_spend_usd(), fine_tuning
 
 
-def compute_hhi(model) -> float:
-    """HHI of training compute spending: labs by name, groups and startups each on their own."""
-    labs, academic, fine_tuning = training_compute_spend(model)
+def compute_hhi(model, spend: tuple[list[float], float, float]) -> float:
+    """HHI of training compute spending (``training_compute_spend``): labs by name, groups
+    and startups each on their own."""
+    labs, academic, fine_tuning = spend
     groups = model.academics.params.count
     firms = max(model.startups.open_count, 1)
     return hhi_of_equal_players(np.array(labs), (academic, groups), (fine_tuning, firms))
@@ -132,12 +134,12 @@ def cheapest_api_price(model) -> float:
     return float(access.api_price_factor[offered].min()) * at_reference
 
 
-def compute_share_top3(model) -> float:
+def compute_share_top3(spend: tuple[list[float], float, float]) -> float:
     """Top three labs' share of the compute that creates base models: the labs' frontier runs
     and academic groups' budgets (with public compute). Startups' fine-tuning of released
     weights adapts a base rather than creating one (CALIBRATION.md fact 4: "frontier creation
     remains with a few labs"), so it is left out here and counted in ``compute_hhi``."""
-    labs, academic, _ = training_compute_spend(model)
+    labs, academic, _ = spend  # training_compute_spend
     labs = sorted(labs, reverse=True)
     total = sum(labs) + academic
     return sum(labs[:3]) / total if total > 0 else 0.0

@@ -67,7 +67,9 @@ class AcademicPopulation(mesa.Agent):
 
     def public_pool_k(self) -> float:
         """Public compute in use: a jurisdiction's pool goes to its own groups only."""
-        return float(np.sum(self.pools_k(), where=self.groups_by_place > 0))
+        # Plain Python over a handful of jurisdictions, in order (numpy's overhead dominates).
+        return float(sum(regulator.academic_pool_k for regulator, groups
+                         in zip(self.model.regulators, self.groups_by_place) if groups > 0))
 
     def subsidy_by_place(self) -> np.ndarray:
         """Public compute per group (USD k a month, index = place): its jurisdiction's pool,
